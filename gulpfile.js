@@ -1,15 +1,12 @@
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-task('build:icons', copyIcons);
+// n8n loads icons and codex files relative to the compiled node and credential files,
+// so they are copied beside them in dist/.
+const copy = (folder, patterns) => () =>
+	src(
+		patterns.map((pattern) => path.resolve(folder, '**', pattern)),
+		{ encoding: false },
+	).pipe(dest(path.resolve('dist', folder)));
 
-// n8n loads icons relative to the compiled node and credential files, so they sit beside them in dist/.
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
-}
+task('build:icons', parallel(copy('nodes', ['*.png', '*.svg', '*.node.json']), copy('credentials', ['*.png', '*.svg'])));

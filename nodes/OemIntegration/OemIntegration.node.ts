@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as integration from './actions/integration';
+import { optionsProperty } from './actions/common';
+import { router } from './actions/router';
+import * as vendor from './actions/vendor';
+import { getCredentialFields } from './methods/resourceMapping';
+import { searchIntegrations, searchVendors } from './methods/listSearch';
+
+export class OemIntegration implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MSPC OEM',
+		name: 'oemIntegration',
+		icon: { light: 'file:oemIntegration.svg', dark: 'file:oemIntegration.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			"Manage MSPCentric OEM integrations: list the vendors that can be integrated and create, list or update an organization's vendor integrations",
+		defaults: { name: 'MSPC OEM' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mspcOemApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Integration', value: 'integration' },
+					{ name: 'Vendor', value: 'vendor' },
+				],
+				default: 'integration',
+			},
+			...vendor.description,
+			...integration.description,
+			optionsProperty,
+		],
+	};
+
+	methods = {
+		listSearch: { searchVendors, searchIntegrations },
+		resourceMapping: { getCredentialFields },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

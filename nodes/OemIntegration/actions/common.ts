@@ -1,0 +1,124 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/request';
+
+export const organizationOemTokenProperty: INodeProperties = {
+	displayName: 'Organization OEM Token',
+	name: 'organizationOemToken',
+	type: 'string',
+	typeOptions: { password: true },
+	default: '',
+	required: true,
+	description:
+		'The organization\'s OEM token, returned once when the organization (or a user) was created. Prefer an expression that reads it from where you store it, so it is not saved in the workflow.',
+};
+
+export const returnAllProperty: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitProperty: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Items at Once',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+			default: 5,
+			description:
+				'How many input items to send requests for at the same time. 1 sends one request after another.',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description:
+				'How often to retry after a rate limit (429), a server error (5xx) or a network error. Creates are only retried when the API provably did not process them.',
+		},
+		{
+			displayName: 'Retry Delay (Ms)',
+			name: 'retryDelay',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 1000,
+			description:
+				'The first wait before a retry, doubled for each further retry (with jitter). A Retry-After header from the API takes precedence.',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30000,
+			description: 'How long to wait for the API to answer one request',
+		},
+	],
+};
+
+interface NodeOptions extends RequestSettings {
+	concurrency: number;
+}
+
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOptions {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<NodeOptions>;
+	return {
+		concurrency: options.concurrency ?? 5,
+		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
+		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
+		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,
+	};
+}
+
+/**
+ * A parameter that must hold text, checked before any request is sent. Resource locators
+ * are read by their value.
+ */
+export function requireText(
+	ctx: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	whatToDo: string,
+): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const text = typeof value === 'number' ? String(value) : value;
+	if (typeof text !== 'string' || text.trim() === '') {
+		throw new NodeOperationError(ctx.getNode(), `The '${label}' parameter is empty for item ${itemIndex}`, {
+			description: whatToDo,
+			itemIndex,
+		});
+	}
+	return text.trim();
+}
+
+export function readOrganizationToken(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requireText(
+		ctx,
+		'organizationOemToken',
+		'Organization OEM Token',
+		itemIndex,
+		'Set it to the organizationOemToken returned when the organization was created, for example with an expression that reads it from the incoming item.',
+	);
+}

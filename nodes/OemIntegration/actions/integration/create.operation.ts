@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { integrationMutationSchema } from '../../schemas';
+import { oemApiRequest } from '../../transport/request';
+import { organizationOemTokenProperty, readOptions, readOrganizationToken, requireText } from '../common';
+import { credentialValueProperties, readCredentialValues } from './credentialValues';
+
+const show = { resource: ['integration'], operation: ['create'] };
+
+export const description: INodeProperties[] = [
+	{ ...organizationOemTokenProperty, displayOptions: { show } },
+	{
+		displayName: 'Vendor',
+		name: 'vendorId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a vendor...',
+				typeOptions: { searchListMethod: 'searchVendors', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 43211235',
+			},
+		],
+	},
+	...credentialValueProperties('create'),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	const vendorId = requireText(
+		this,
+		'vendorId',
+		'Vendor',
+		itemIndex,
+		'Pick a vendor from the list, or give its ID (the id field of Vendor: List).',
+	);
+	const integrationCredentials = readCredentialValues(this, itemIndex);
+	const { integration } = await oemApiRequest(this, {
+		method: 'POST',
+		path: ['integration'],
+		body: { organizationOemToken, data: { vendorId, integrationCredentials } },
+		schema: integrationMutationSchema,
+		action: 'create the integration',
+		idempotent: false,
+		hints: {
+			404: 'no vendor with this ID exists; pick one from Vendor: List',
+			409: 'this organization already has an integration for this vendor; use Integration: Update with its ID (from Integration: List) to change its credentials',
+		},
+		itemIndex,
+		settings: readOptions(this, itemIndex),
+	});
+	return [integration as IDataObject];
+}

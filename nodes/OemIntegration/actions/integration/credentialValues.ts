@@ -1,0 +1,206 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { emptyMap, type CredentialMap } from '../../schemas';
+
+/**
+ * The three ways to enter an integration's vendor-specific credential values, shared by
+ * Create and Update. Keys are data: they are copied verbatim, never read as object paths.
+ */
+export function credentialValueProperties(operation: 'create' | 'update'): INodeProperties[] {
+	const show = { resource: ['integration'], operation: [operation] };
+	const fieldsSource = operation === 'create' ? 'vendorId' : 'integrationId';
+	return [
+		{
+			displayName: 'Credentials Input',
+			name: 'credentialsMode',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show },
+			options: [
+				{
+					name: 'Vendor Template',
+					value: 'template',
+					description: "Fill in the fields of the vendor's credential template",
+				},
+				{
+					name: 'Key/Value Pairs',
+					value: 'keyValue',
+					description: 'Enter each credential key and its value',
+				},
+				{
+					name: 'JSON',
+					value: 'json',
+					description: 'Give one JSON object of key → string value',
+				},
+			],
+			default: 'template',
+		},
+		{
+			displayName: 'Credential Fields',
+			name: 'credentialFields',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				loadOptionsDependsOn: [`${fieldsSource}.value`],
+				resourceMapper: {
+					resourceMapperMethod: 'getCredentialFields',
+					mode: 'add',
+					fieldWords: { singular: 'credential field', plural: 'credential fields' },
+					addAllFields: true,
+					multiKeyMatch: false,
+					supportAutoMap: true,
+				},
+			},
+			displayOptions: { show: { ...show, credentialsMode: ['template'] } },
+		},
+		{
+			displayName: 'Credential Values',
+			name: 'credentialValues',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Credential Value',
+			default: {},
+			displayOptions: { show: { ...show, credentialsMode: ['keyValue'] } },
+			options: [
+				{
+					displayName: 'Value',
+					name: 'values',
+					values: [
+						{
+							displayName: 'Key',
+							name: 'key',
+							type: 'string',
+							default: '',
+							placeholder: 'api key',
+							description: "The key exactly as the vendor's template names it, spaces included",
+						},
+						{
+							displayName: 'Value',
+							name: 'value',
+							type: 'string',
+							typeOptions: { password: true },
+							default: '',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Credentials (JSON)',
+			name: 'credentialsJson',
+			type: 'json',
+			default: '{\n  "api key": ""\n}',
+			displayOptions: { show: { ...show, credentialsMode: ['json'] } },
+			description: 'An object whose keys are the credential keys and whose values are strings',
+		},
+	];
+}
+
+function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string) {
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+}
+
+function addValue(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	map: CredentialMap,
+	key: unknown,
+	value: unknown,
+	where: string,
+) {
+	if (typeof key !== 'string' || key.trim() === '') {
+		throw fail(ctx, itemIndex, `A credential key in ${where} is empty`, 'Give every credential value the key the vendor expects, such as "api key".');
+	}
+	if (typeof value !== 'string') {
+		const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+		throw fail(
+			ctx,
+			itemIndex,
+			`The credential value for key "${key}" must be text, not ${kind}`,
+			'Credential values are sent as strings. Wrap numbers in quotes, or use an expression such as {{ String($json.value) }}.',
+		);
+	}
+	if (Object.prototype.hasOwnProperty.call(map, key)) {
+		throw fail(ctx, itemIndex, `The credential key "${key}" is given twice in ${where}`, 'Remove one of the two entries.');
+	}
+	map[key] = value;
+}
+
+function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
+	const mapper = ctx.getNodeParameter('credentialFields', itemIndex, {}) as Partial<ResourceMapperValue>;
+	const map = emptyMap<string>();
+	const fieldIds = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
+	const source: IDataObject =
+		mapper.mappingMode === 'autoMapInputData'
+			? ctx.getInputData()[itemIndex].json
+			: ((mapper.value ?? {}) as IDataObject);
+	const keys = mapper.mappingMode === 'autoMapInputData' ? fieldIds : Object.keys(source);
+	for (const key of keys) {
+		if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+		const value = source[key];
+		// A field left blank in the template is not sent.
+		if (value === undefined || value === null || value === '') continue;
+		addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
+	}
+	return map;
+}
+
+function fromKeyValues(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
+	const collection = ctx.getNodeParameter('credentialValues', itemIndex, {}) as {
+		values?: Array<{ key?: unknown; value?: unknown }>;
+	};
+	const map = emptyMap<string>();
+	for (const { key, value } of collection.values ?? []) {
+		addValue(ctx, itemIndex, map, key, value, 'Credential Values');
+	}
+	return map;
+}
+
+function fromJson(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
+	let parsed = ctx.getNodeParameter('credentialsJson', itemIndex, '') as unknown;
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch (error) {
+			throw fail(
+				ctx,
+				itemIndex,
+				"The 'Credentials (JSON)' parameter is not valid JSON",
+				`Fix the JSON (${(error as Error).message}); it must be one object such as {"api key": "..."}.`,
+			);
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw fail(
+			ctx,
+			itemIndex,
+			"The 'Credentials (JSON)' parameter must be a JSON object",
+			'Give one object whose keys are credential keys and whose values are strings, such as {"api key": "..."}.',
+		);
+	}
+	const source = parsed as Record<string, unknown>;
+	const map = emptyMap<string>();
+	for (const key of Object.keys(source)) addValue(ctx, itemIndex, map, key, source[key], "'Credentials (JSON)'");
+	return map;
+}
+
+/** The integrationCredentials for one item, checked before any request is sent. */
+export function readCredentialValues(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
+	const mode = ctx.getNodeParameter('credentialsMode', itemIndex, 'template') as string;
+	const readers = { template: fromTemplate, keyValue: fromKeyValues, json: fromJson };
+	const reader = readers[mode as keyof typeof readers];
+	if (!reader) throw fail(ctx, itemIndex, `Unknown Credentials Input "${mode}"`, 'Choose Vendor Template, Key/Value Pairs or JSON.');
+	const map = reader(ctx, itemIndex);
+	if (Object.keys(map).length === 0) {
+		throw fail(
+			ctx,
+			itemIndex,
+			'No credential values were given',
+			'Enter at least one credential value (for example "api key") for the integration.',
+		);
+	}
+	return map;
+}

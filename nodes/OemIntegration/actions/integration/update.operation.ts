@@ -1,0 +1,63 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { integrationMutationSchema } from '../../schemas';
+import { oemApiRequest } from '../../transport/request';
+import { organizationOemTokenProperty, readOptions, readOrganizationToken, requireText } from '../common';
+import { credentialValueProperties, readCredentialValues } from './credentialValues';
+
+const show = { resource: ['integration'], operation: ['update'] };
+
+export const description: INodeProperties[] = [
+	{ ...organizationOemTokenProperty, displayOptions: { show } },
+	{
+		displayName: 'Integration',
+		name: 'integrationId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description:
+			"The integration whose credentials to replace: its ID, as returned by Integration: Create or Integration: List",
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an integration...',
+				typeOptions: { searchListMethod: 'searchIntegrations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 67ae3bcff05cb32e0cb6d9b7',
+			},
+		],
+	},
+	...credentialValueProperties('update'),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	const integrationId = requireText(
+		this,
+		'integrationId',
+		'Integration',
+		itemIndex,
+		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
+	);
+	const integrationCredentials = readCredentialValues(this, itemIndex);
+	const { integration } = await oemApiRequest(this, {
+		method: 'PATCH',
+		path: ['integration', integrationId],
+		body: { organizationOemToken, data: { integrationCredentials } },
+		schema: integrationMutationSchema,
+		action: 'update the integration',
+		// Replacing credentials with the same values twice leaves the same state.
+		idempotent: true,
+		hints: { 404: "no integration with this ID exists in the organization; check it with Integration: List" },
+		itemIndex,
+		settings: readOptions(this, itemIndex),
+	});
+	return [integration as IDataObject];
+}

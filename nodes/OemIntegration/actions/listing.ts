@@ -1,0 +1,22 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { CredentialMap } from '../schemas';
+
+/** How many list entries to return for an item: all of them, or up to Limit. */
+export function applyLimit<T>(ctx: IExecuteFunctions, itemIndex: number, entries: T[]): T[] {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return entries;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+	return entries.slice(0, Math.max(0, limit));
+}
+
+/**
+ * A list entry as the user sees it: the normalised template as a plain key → value object and
+ * its keys as a list, whichever shape the API gave.
+ */
+export function withTemplate<T extends { integrationCredentialTemplate: CredentialMap }>(entry: T): IDataObject {
+	const template = entry.integrationCredentialTemplate;
+	const keys = Object.keys(template);
+	const plain: IDataObject = {};
+	for (const key of keys) Object.defineProperty(plain, key, { value: template[key], enumerable: true, writable: true, configurable: true });
+	return { ...(entry as unknown as IDataObject), integrationCredentialTemplate: plain, credentialKeys: keys };
+}

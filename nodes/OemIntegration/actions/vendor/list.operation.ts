@@ -1,0 +1,82 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vendorListSchema } from '../../schemas';
+import { oemApiRequest } from '../../transport/request';
+import { limitProperty, readOptions, returnAllProperty } from '../common';
+import { applyLimit, withTemplate } from '../listing';
+
+const show = { resource: ['vendor'], operation: ['list'] };
+
+export const description: INodeProperties[] = [
+	{ ...returnAllProperty, displayOptions: { show } },
+	{ ...limitProperty, displayOptions: { show: { ...show, returnAll: [false] } } },
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Integration Status',
+				name: 'integrationStatus',
+				type: 'options',
+				options: [
+					{ name: 'Active', value: 'active' },
+					{ name: 'Inactive', value: 'inactive' },
+					{ name: 'Mapping', value: 'mapping' },
+					{ name: 'Pending', value: 'pending' },
+				],
+				default: 'active',
+				description: 'Only vendors whose integration status is this',
+			},
+			{
+				displayName: 'Integration Type',
+				name: 'integrationType',
+				type: 'options',
+				options: [
+					{ name: 'Custom Hosted', value: 'custom_hosted' },
+					{ name: 'External', value: 'external' },
+				],
+				default: 'custom_hosted',
+				description: 'Only vendors offering this kind of integration',
+			},
+			{
+				displayName: 'Name Contains',
+				name: 'nameContains',
+				type: 'string',
+				default: '',
+				description: 'Only vendors whose name contains this text (not case-sensitive)',
+			},
+		],
+	},
+];
+
+interface VendorFilters {
+	integrationStatus?: string;
+	integrationType?: string;
+	nameContains?: string;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as VendorFilters;
+	const { vendors } = await oemApiRequest(this, {
+		method: 'POST',
+		path: ['vendor'],
+		schema: vendorListSchema,
+		action: 'list the vendors',
+		idempotent: true,
+		shareAcrossItems: true,
+		itemIndex,
+		settings: readOptions(this, itemIndex),
+	});
+	const nameContains = filters.nameContains?.trim().toLowerCase();
+	const matching = vendors.filter(
+		(vendor) =>
+			(!filters.integrationStatus || vendor.integrationStatus === filters.integrationStatus) &&
+			(!filters.integrationType || vendor.integrationType === filters.integrationType) &&
+			(!nameContains || vendor.name.toLowerCase().includes(nameContains)),
+	);
+	return applyLimit(this, itemIndex, matching).map(withTemplate);
+}

@@ -1,0 +1,37 @@
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../schemas';
+import { oemApiRequest } from '../transport/request';
+
+/** What the editor's dropdowns and field loaders read: one request per list per load. */
+export async function fetchVendors(ctx: ILoadOptionsFunctions): Promise<Vendor[]> {
+	const { vendors } = await oemApiRequest(ctx, {
+		method: 'POST',
+		path: ['vendor'],
+		schema: vendorListSchema,
+		action: 'list the vendors',
+		idempotent: true,
+	});
+	return vendors;
+}
+
+export async function fetchIntegrations(ctx: ILoadOptionsFunctions): Promise<Integration[]> {
+	const token = ctx.getCurrentNodeParameter('organizationOemToken') as unknown;
+	if (typeof token !== 'string' || token.trim() === '' || token.startsWith('=')) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Enter the Organization OEM Token to list its integrations',
+			{ description: 'The list needs a token it can read now; with an expression, choose the integration By ID instead.' },
+		);
+	}
+	const { integrations } = await oemApiRequest(ctx, {
+		method: 'POST',
+		path: ['integration', 'list'],
+		body: { organizationOemToken: token.trim() },
+		schema: integrationListSchema,
+		action: "list the organization's integrations",
+		idempotent: true,
+	});
+	return integrations;
+}

@@ -1,0 +1,34 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { fetchIntegrations, fetchVendors } from './catalogue';
+
+function matches(filter: string | undefined, ...texts: string[]) {
+	const wanted = filter?.trim().toLowerCase();
+	return !wanted || texts.some((text) => text.toLowerCase().includes(wanted));
+}
+
+export async function searchVendors(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const vendors = await fetchVendors(this);
+	return {
+		results: vendors
+			.filter((vendor) => matches(filter, vendor.name, vendor.id))
+			.map((vendor) => ({ name: vendor.name, value: vendor.id }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+	};
+}
+
+export async function searchIntegrations(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const [integrations, vendors] = await Promise.all([fetchIntegrations(this), fetchVendors(this)]);
+	const vendorNames = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
+	return {
+		results: integrations
+			.map((integration) => {
+				const vendorName = vendorNames.get(integration.vendorId) ?? `Vendor ${integration.vendorId}`;
+				return { name: `${vendorName} (${integration.id})`, value: integration.id };
+			})
+			.filter((result) => matches(filter, result.name)),
+	};
+}

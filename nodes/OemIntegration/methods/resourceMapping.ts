@@ -1,0 +1,47 @@
+import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { fetchIntegrations, fetchVendors } from './catalogue';
+
+function selectedId(ctx: ILoadOptionsFunctions, name: string): string {
+	const value = ctx.getNodeParameter(name, '', { extractValue: true }) as unknown;
+	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+}
+
+function field(key: string): ResourceMapperField {
+	return { id: key, displayName: key, type: 'string', required: false, defaultMatch: false, display: true };
+}
+
+/**
+ * The credential fields of the chosen vendor's template (on update: the integration's vendor),
+ * keys exactly as the API spells them. On update the integration's own keys are added too: the
+ * API's examples show that they can differ from the vendor template's ('api user' / 'api username').
+ */
+export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const operation = this.getNodeParameter('operation', 'create') as string;
+	const keys = new Set<string>();
+	let vendorId: string;
+	if (operation === 'update') {
+		const integrationId = selectedId(this, 'integrationId');
+		if (!integrationId) return { fields: [], emptyFieldsNotice: 'Select an integration first' };
+		const integration = (await fetchIntegrations(this)).find((entry) => entry.id === integrationId);
+		if (!integration) {
+			throw new NodeOperationError(this.getNode(), `No integration with ID "${integrationId}" in this organization`);
+		}
+		vendorId = integration.vendorId;
+		Object.keys(integration.integrationCredentialTemplate).forEach((key) => keys.add(key));
+	} else {
+		vendorId = selectedId(this, 'vendorId');
+		if (!vendorId) return { fields: [], emptyFieldsNotice: 'Select a vendor first' };
+	}
+	const vendor = (await fetchVendors(this)).find((entry) => entry.id === vendorId);
+	const vendorKeys = vendor ? Object.keys(vendor.integrationCredentialTemplate) : [];
+	const ordered = [...vendorKeys, ...[...keys].filter((key) => !vendorKeys.includes(key))];
+	if (ordered.length === 0) {
+		return {
+			fields: [],
+			emptyFieldsNotice: 'This vendor has no credential template: use Key/Value Pairs or JSON instead',
+		};
+	}
+	return { fields: ordered.map(field) };
+}
