@@ -206,7 +206,7 @@ export class Faults {
 			this.windows.set(client, times);
 		}
 		if (throttleRate > 0 && this.random() < throttleRate) {
-			return { kind: 'throttled', retryAfterSeconds: this.config.retryAfterSeconds };
+			return { kind: 'throttled', retryAfterSeconds: Math.ceil(this.config.retryAfterSeconds) }; // Retry-After is whole seconds
 		}
 		if (errorRate > 0 && this.random() < errorRate) {
 			const status = SERVER_ERRORS[Math.floor(this.random() * SERVER_ERRORS.length)];
