@@ -426,6 +426,19 @@ function listFiles(dir: string, skip: (p: string) => boolean): string[] {
 	return out;
 }
 
+/**
+ * n8n modules that call n8n's own web services at start (2.41: the MCP server registry fetches
+ * api.n8n.io). Disabled where the version knows them; naming an unknown module is fatal.
+ */
+const OUTBOUND_MODULES = ['mcp-registry'];
+
+function offlineModules(install: N8nInstall): Record<string, string> {
+	const file = path.join(install.nodeModules, '@n8n', 'backend-common', 'dist', 'modules', 'modules.config.js');
+	const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+	const known = OUTBOUND_MODULES.filter((m) => text.includes(`'${m}'`));
+	return known.length ? { N8N_DISABLED_MODULES: known.join(',') } : {};
+}
+
 export class N8nInstance {
 	readonly logFile: string;
 	readonly dbFile: string;
@@ -433,6 +446,8 @@ export class N8nInstance {
 	port?: number;
 	rest?: N8nRestClient;
 	bootMs?: number;
+	/** what n8n logged from `start` until it was ready (package loading happens there) */
+	bootLog = '';
 	installedPackage?: InstalledPackage;
 	private serverPid?: number;
 	private serverExit?: Promise<void>;
@@ -504,6 +519,7 @@ export class N8nInstance {
 			N8N_LOG_FORMAT: 'json',
 			N8N_LOG_LEVEL: this.opts.logLevel ?? 'debug',
 			N8N_LOG_OUTPUT: 'console',
+			...offlineModules(this.install),
 			...this.opts.env,
 		};
 	}
@@ -611,6 +627,7 @@ export class N8nInstance {
 		const timeoutMs = opts.timeoutMs ?? BOOT_TIMEOUT_MS;
 		const started = Date.now();
 		this.appendLog(`\n=== n8n start (port ${port}) ===\n`);
+		const logOffset = fs.statSync(this.logFile).size;
 		const out = fs.openSync(this.logFile, 'a');
 		const child = spawn(this.install.nodeBinary, [this.install.n8nBin, 'start'], {
 			cwd: this.userFolder,
@@ -643,6 +660,7 @@ export class N8nInstance {
 			if (await this.ready(url)) break;
 			await sleep(250);
 		}
+		this.bootLog = this.logText().slice(logOffset);
 		this.url = url;
 		this.port = port;
 		this.rest = new N8nRestClient(url);
@@ -667,7 +685,9 @@ export class N8nInstance {
 		if (!pid) return;
 		killGroup(pid, 'SIGTERM');
 		const deadline = Date.now() + graceMs;
-		await Promise.race([this.serverExit, sleep(graceMs)]);
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([this.serverExit, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+		clearTimeout(timer);
 		while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
 		if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
 		liveGroups.delete(pid);

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { ensureN8n, DEFAULT_N8N_VERSIONS } from '../../scripts/n8n-install';
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, nodeError, nodeOutput } from './harness';
+import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, PACKAGE_NAME, nodeError, nodeOutput } from './harness';
 import * as wf from './workflows';
 
 const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(','))
@@ -59,7 +59,10 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		expect(n8n.installedPackage?.dropped).toEqual([]);
 		expect(await n8n.rest!.getCredentialTypes()).toContain(CREDENTIAL_TYPE);
 		expect(await n8n.rest!.getNodeTypes()).toContain(NODE_TYPE);
-		expect(n8n.logText()).not.toMatch(/"level":"error"[^\n]*n8n-nodes-mspc-oem/);
+		const loadErrors = n8n.bootLog
+			.split('\n')
+			.filter((line) => line.includes('"level":"error"') && line.includes(`node_modules/${PACKAGE_NAME}`));
+		expect(loadErrors).toEqual([]);
 	});
 
 	test('credential test: the sandbox credential passes', async () => {
@@ -109,6 +112,11 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		expect(run.status).toBe('error');
 		expect(run.error?.message).toMatch(/401/);
 		expect(run.error?.message).toMatch(/Client Secret/);
+	});
+
+	test('n8n tried to reach no host beyond loopback', () => {
+		const lookups = n8n.logText().match(/(?:ENOTFOUND|EAI_AGAIN) [\w.-]+/g) ?? [];
+		expect([...new Set(lookups)]).toEqual([]);
 	});
 
 	test('no secret in the execution data, the database or the log', () => {
