@@ -71,15 +71,48 @@ export function npmCli(): string {
 	throw new Error('cannot locate npm-cli.js (set npm_execpath)');
 }
 
-/** Environment for npm in the cache folder: nothing inherited from our repo's npm config. */
+/** npm settings from the environment that describe the machine (registry, proxy, TLS, cache). */
+const MACHINE_NPM_ENV =
+	/^npm_config_(registry|@[^:]+:registry|https?_proxy|proxy|noproxy|cafile|ca|cert|key|strict_ssl|cache|userconfig|globalconfig|nodedir)$/i;
+
+/**
+ * Environment for npm in the cache folder. `npm run` exports our repo's settings as npm_config_*
+ * (ignore_scripts, local_prefix...): those must not reach the install, machine settings may.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (/^npm_/i.test(k)) continue; // npm_config_ignore_scripts etc. from `npm run`
+		if (/^npm_/i.test(k) && !MACHINE_NPM_ENV.test(k)) continue;
 		env[k] = v;
 	}
 	// install-time analytics of some dependencies (scarf): off
 	return { ...env, SCARF_ANALYTICS: 'false', DO_NOT_TRACK: '1', ...extra };
+}
+
+/** npm process groups still running: killed when this process exits or is interrupted. */
+const running = new Set<number>();
+let hooksInstalled = false;
+
+function killRunning(): void {
+	for (const pid of running) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+}
+
+function installHooks(): void {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', killRunning);
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			killRunning();
+			process.exit(130);
+		});
+	}
 }
 
 function run(
@@ -98,6 +131,8 @@ function run(
 			stdio: ['ignore', out, out],
 			detached: true,
 		});
+		running.add(child.pid!);
+		installHooks();
 		const timer = setTimeout(() => {
 			try {
 				process.kill(-child.pid!, 'SIGKILL');
@@ -108,6 +143,7 @@ function run(
 		child.on('error', reject);
 		child.on('exit', (code, signal) => {
 			clearTimeout(timer);
+			running.delete(child.pid!);
 			fs.closeSync(out);
 			if (code === 0) resolve();
 			else

@@ -20,6 +20,9 @@ export const NODE_TYPE = `${PACKAGE_NAME}.oemIntegration`;
 export const CREDENTIAL_TYPE = 'mspcOemApi';
 /** Test-only key: instances are throw-away (or a local demo), never holding real secrets. */
 export const ENCRYPTION_KEY = 'n8n-nodes-mspc-oem-local-test-key';
+/** Id of the ready-made sandbox credential that `npm start` imports (examples refer to it). */
+export const SANDBOX_CREDENTIAL_ID = 'mspcOemSandbox';
+export const SANDBOX_CREDENTIAL_NAME = 'MSPC OEM Sandbox';
 export const DEMO_OWNER = {
 	email: 'demo@example.com',
 	password: 'Demo-Passw0rd',
@@ -65,6 +68,16 @@ function groupAlive(pid: number): boolean {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether 127.0.0.1:port can be bound right now. */
+export async function portAvailable(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
 
 export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -451,6 +464,8 @@ export class N8nInstance {
 	installedPackage?: InstalledPackage;
 	private serverPid?: number;
 	private serverExit?: Promise<void>;
+	/** resolves with the exit code/signal when the server started by start() ends */
+	serverExited?: Promise<string>;
 	private readonly ownsUserFolder: boolean;
 
 	private constructor(
@@ -460,7 +475,7 @@ export class N8nInstance {
 		private readonly opts: InstanceOptions,
 	) {
 		this.ownsUserFolder = ownsUserFolder;
-		this.logFile = path.join(userFolder, 'n8n-e2e.log');
+		this.logFile = path.join(userFolder, 'n8n.log');
 		this.dbFile = path.join(userFolder, '.n8n', 'database.sqlite');
 	}
 
@@ -640,12 +655,13 @@ export class N8nInstance {
 		track(pid);
 		this.serverPid = pid;
 		let exited: string | undefined;
-		this.serverExit = new Promise((resolve) => {
+		this.serverExited = new Promise((resolve) => {
 			child.on('exit', (code, signal) => {
 				exited = signal ?? `exit ${code}`;
-				resolve();
+				resolve(exited);
 			});
 		});
+		this.serverExit = this.serverExited.then(() => undefined);
 		const url = `http://127.0.0.1:${port}`;
 		const deadline = started + timeoutMs;
 		for (;;) {
