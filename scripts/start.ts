@@ -101,14 +101,16 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void shutdown(0));
 
 	try {
-		let t = Date.now();
-		step('building and packing the package');
-		const tarball = packPackage();
-		console.log(`  ${path.basename(tarball)} (${since(t)})`);
-
 		if (args.fresh) fs.rmSync(userFolder, { recursive: true, force: true });
 		const firstRun = !fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'));
 		fs.mkdirSync(userFolder, { recursive: true });
+
+		let t = Date.now();
+		step('building and packing the package');
+		const packDir = path.join(userFolder, 'pack');
+		fs.rmSync(packDir, { recursive: true, force: true });
+		const tarball = packPackage(packDir);
+		console.log(`  ${path.basename(tarball)} (${since(t)})`);
 
 		step('starting the OEM API sandbox');
 		sandbox = await startSandbox({

@@ -4,7 +4,9 @@
  * An `N8nInstance` is one n8n install (from the cache, see scripts/n8n-install.ts) plus an
  * isolated N8N_USER_FOLDER with our package unpacked into `.n8n/nodes/node_modules`, exactly
  * where n8n's community-package installer puts it. Every child process runs in its own process
- * group, is bounded by a timeout and is killed (group-wide) when the caller exits.
+ * group and is bounded by a timeout. Call dispose() (tests: in afterAll) to stop the server; a
+ * plain Node caller also SIGKILLs leftover groups on exit, which jest's sandboxed `process` does
+ * not deliver.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,7 +38,7 @@ const STOP_GRACE_MS = 10_000;
 const HTTP_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------
-// process bookkeeping: every group we start is SIGKILLed if this process exits first
+// process bookkeeping: every group we start is SIGKILLed if this (non-jest) process exits first
 
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -110,18 +112,21 @@ function runNpm(args: string[], cwd: string, timeoutMs = 300_000): string {
 	return res.stdout;
 }
 
-let packedTarball: string | undefined;
+let built = false;
 
-/** `npm run build` then `npm pack`; once per process unless `force`. Returns the tarball path. */
-export function packPackage(opts: { build?: boolean; force?: boolean } = {}): string {
-	if (packedTarball && !opts.force && fs.existsSync(packedTarball)) return packedTarball;
-	if (opts.build !== false) runNpm(['run', 'build'], REPO_ROOT);
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'mspc-oem-pack-'));
-	process.on('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
+/**
+ * `npm run build` (once per process unless `rebuild`), then `npm pack` into `dest`.
+ * Returns the tarball path.
+ */
+export function packPackage(dest: string, opts: { rebuild?: boolean } = {}): string {
+	if (!built || opts.rebuild) {
+		runNpm(['run', 'build'], REPO_ROOT);
+		built = true;
+	}
+	fs.mkdirSync(dest, { recursive: true });
 	const out = runNpm(['pack', '--json', '--pack-destination', dest], REPO_ROOT);
 	const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
-	packedTarball = path.join(dest, info.filename);
-	return packedTarball;
+	return path.join(dest, info.filename);
 }
 
 export interface InstalledPackage {
@@ -380,7 +385,7 @@ export interface InstanceOptions {
 	version?: string;
 	/** persistent folder (npm start); default: a fresh temp dir removed by dispose() */
 	userFolder?: string;
-	/** tarball of our package; default: build + pack the repo; `false`: do not install it */
+	/** tarball of our package; default: build (once per process) + pack; `false`: none */
 	tarball?: string | false;
 	allowMissingNodes?: boolean;
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
@@ -498,10 +503,12 @@ export class N8nInstance {
 		fs.mkdirSync(path.join(userFolder, 'tmp'), { recursive: true });
 		const inst = new N8nInstance(install, userFolder, owns, opts);
 		if (opts.tarball !== false) {
-			const tarball = opts.tarball ?? packPackage();
+			const packDir = path.join(userFolder, 'pack');
+			const tarball = opts.tarball ?? packPackage(packDir);
 			inst.installedPackage = installPackage(userFolder, tarball, {
 				allowMissingNodes: opts.allowMissingNodes,
 			});
+			fs.rmSync(packDir, { recursive: true, force: true });
 		}
 		return inst;
 	}

@@ -2,6 +2,10 @@
  * Our package inside a real n8n, once per supported n8n version: loading from the community
  * nodes folder, the credential test through n8n's REST API, workflows run by `n8n execute`,
  * and no secret in n8n's log or database afterwards.
+ *
+ * Environment: N8N_E2E_VERSIONS (comma-separated; default 2.8.4,1.123.50; 2.41.1 runs on Node 24),
+ * N8N_E2E_CACHE (install cache folder), N8N_E2E_KEEP=1 (keep each temp user folder and its
+ * n8n.log), N8N_E2E_BOOT_TIMEOUT_MS / N8N_E2E_CLI_TIMEOUT_MS / N8N_E2E_INSTALL_TIMEOUT_MS.
  */
 import { DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { ensureN8n, DEFAULT_N8N_VERSIONS } from '../../scripts/n8n-install';
@@ -48,7 +52,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
 	afterAll(async () => {
 		// eslint-disable-next-line no-console
-		console.log(`n8n ${version} timings (ms): ${JSON.stringify(timings)}; log: ${n8n?.logFile}`);
+		const kept = process.env.N8N_E2E_KEEP === '1' ? `log kept: ${n8n?.logFile}` : 'N8N_E2E_KEEP=1 keeps the log';
+		console.log(`n8n ${version} timings (ms): ${JSON.stringify(timings)}; ${kept}`);
 		await n8n?.dispose();
 		await sandbox?.stop();
 	});
