@@ -26,7 +26,11 @@ export interface RequestSettings {
 
 export const DEFAULT_SETTINGS: RequestSettings = { timeout: 30_000, maxRetries: 3, retryDelay: 1_000 };
 
+/** The longest single wait between two attempts. */
 const MAX_BACKOFF_MS = 30_000;
+/** The longest a request keeps retrying, waits and attempts included; no retry starts past it. */
+export const MAX_RETRY_WINDOW_MS = 120_000;
+const MAX_RETRIES = 10;
 
 export interface OemRequest<T> {
 	method: IHttpRequestMethods;
@@ -54,6 +58,20 @@ export interface OemRequest<T> {
 	shareAcrossItems?: boolean;
 }
 
+/** Settings from the node's options, made safe: an expression could give anything. */
+function checkedSettings(settings: RequestSettings | undefined): RequestSettings {
+	const given = settings ?? DEFAULT_SETTINGS;
+	const number = (value: unknown, fallback: number, min: number, max: number) => {
+		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		return typeof n === 'number' && Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+	};
+	return {
+		timeout: number(given.timeout, DEFAULT_SETTINGS.timeout, 1, 10 * 60_000),
+		maxRetries: Math.floor(number(given.maxRetries, DEFAULT_SETTINGS.maxRetries, 0, MAX_RETRIES)),
+		retryDelay: number(given.retryDelay, DEFAULT_SETTINGS.retryDelay, 0, MAX_BACKOFF_MS),
+	};
+}
+
 /** Values that must never reach an error message, description or output item. */
 function secretsOf(credentials: ICredentialDataDecryptedObject, body: Record<string, unknown>) {
 	const secrets = [credentials.clientSecret, body.organizationOemToken];
@@ -61,7 +79,19 @@ function secretsOf(credentials: ICredentialDataDecryptedObject, body: Record<str
 	const values = data?.integrationCredentials;
 	if (values) secrets.push(...Object.keys(values).map((key) => values[key]));
 	// Very short values are not meaningful secrets and would garble every message they occur in.
-	return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+	const plain = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+	// A server that echoes the request may quote a secret JSON-escaped or URL-encoded.
+	const forms = plain.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), safeEncode(s)]);
+	// Longest first, so a secret that contains another is removed whole.
+	return [...new Set(forms)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function safeEncode(text: string): string {
+	try {
+		return encodeURIComponent(text);
+	} catch {
+		return text;
+	}
 }
 
 export function redact(text: string, secrets: string[]): string {
@@ -69,6 +99,14 @@ export function redact(text: string, secrets: string[]): string {
 	for (const secret of secrets) result = result.split(secret).join('[redacted]');
 	return result;
 }
+
+/** At most `max` characters of an answer, secrets removed before it is cut (so none is cut in half). */
+function excerpt(text: string, secrets: string[], max: number): string {
+	const clean = redact(text, secrets).replace(/\s+/g, ' ').trim();
+	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
  * The credential's Base URL, checked before any secret is sent to it: an absolute URL with
@@ -78,23 +116,61 @@ export function resolveBaseUrl(ctx: OemContext, credentials: ICredentialDataDecr
 	const raw = String(credentials.baseUrl ?? '').trim();
 	const fail = (problem: string) =>
 		new NodeOperationError(ctx.getNode(), `The credential's Base URL ${problem}`, {
-			description: 'Set it to your MSPCentric address, such as https://yoursubdomain.mspcentric.app',
+			description:
+				'Set it in the MSPC OEM API credential to your MSPCentric address, such as https://yoursubdomain.mspcentric.app (no path; a trailing slash is fine). Nothing was sent.',
 		});
 	if (!raw) throw fail('is empty');
-	let url: URL;
+	const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+	let url: URL | undefined;
 	try {
-		url = new URL(raw);
+		url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? new URL(raw) : undefined;
 	} catch {
-		throw fail(`"${raw}" is not an absolute URL: it needs https:// in front`);
+		url = undefined;
 	}
-	const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-		throw fail(`must start with https:// (got ${url.protocol}//): credentials are only sent over HTTPS`);
+	if (!url) {
+		// No scheme ("host.example.com", "host:443") or unparseable: never guess one.
+		throw fail(`"${shown}" is not a full address: it must start with https://`);
 	}
-	if (url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash || url.username) {
-		throw fail(`must be the bare host without a path, query or login (got "${raw}")`);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw fail(`must start with https:// (it starts with ${url.protocol}//)`);
+	}
+	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+		throw fail(
+			`must start with https://, not http://: the client secret and tokens are only sent over HTTPS (plain http:// is allowed for localhost only)`,
+		);
+	}
+	// Neither a login nor a query is echoed: either may hold a password or a token.
+	if (url.username || url.password) throw fail('must not contain a user name or password');
+	if (url.search || url.hash) throw fail('must not contain a query (?…) or fragment (#…)');
+	if (url.pathname.replace(/\/+$/, '') !== '') {
+		throw fail(`must be the bare address without a path: remove "${url.pathname.replace(/\/+$/, '')}" (use ${url.origin})`);
 	}
 	return url.origin;
+}
+
+/** `/api/oem-api/…` with every segment encoded; a segment that could still move the path is refused. */
+function buildPath(ctx: OemContext, request: OemRequest<unknown>): string {
+	const segments = request.path.map((segment) => {
+		let encoded: string | undefined;
+		try {
+			encoded = encodeURIComponent(segment);
+		} catch {
+			encoded = undefined; // a lone UTF-16 surrogate cannot be encoded
+		}
+		// "." and ".." are removed by URL normalisation even when percent-encoded, so they would
+		// send the request to another route.
+		if (encoded === undefined || segment.trim() === '' || segment === '.' || segment === '..') {
+			const shown = JSON.stringify(segment.length > 40 ? `${segment.slice(0, 40)}…` : segment);
+			return new NodeOperationError(ctx.getNode(), `Could not ${request.action}: the ID ${shown} cannot be used`, {
+				description: 'IDs are taken from Integration: List or Vendor: List; this one is empty, "." / "..", or holds broken characters. Nothing was sent.',
+				itemIndex: request.itemIndex,
+			});
+		}
+		return encoded;
+	});
+	const bad = segments.find((segment): segment is NodeOperationError => typeof segment !== 'string');
+	if (bad) throw bad;
+	return `/api/oem-api/${segments.join('/')}`;
 }
 
 /** Requests of one execution share a pause, so a 429 slows every item, not just the one that hit it. */
@@ -113,6 +189,11 @@ function extendSharedPause(ctx: OemContext, ms: number) {
 	else pause.until = Math.max(pause.until, until);
 }
 
+function cancelled(ctx: OemContext): boolean {
+	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+	return signal?.aborted === true;
+}
+
 interface RawResponse {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
@@ -125,31 +206,54 @@ interface Attempt {
 	networkCode?: string;
 }
 
-const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
+/** Failures that prove the request never reached the server (a TLS failure ends before the body is sent). */
+const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT'];
 const TIMEOUT_CODES = ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'];
+const RESET_CODES = ['ECONNRESET', 'EPIPE'];
+const KNOWN_CODES = [...NOT_SENT_CODES, ...TIMEOUT_CODES, ...RESET_CODES, 'ERR_CANCELED'];
 
-function networkCodeOf(error: unknown): string | undefined {
+/**
+ * The network error code behind a failed request. n8n wraps the HTTP client's error in a
+ * NodeApiError that drops the original (and its code) but keeps its message among `messages`,
+ * so the code is read from there too: "connect ECONNREFUSED …", "timeout of 500ms exceeded".
+ */
+function networkCodeOf(error: unknown): string {
+	const texts: string[] = [];
 	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, message, messages, cause } = current as {
+			code?: unknown;
+			message?: unknown;
+			messages?: unknown;
+			cause?: unknown;
+		};
+		if (typeof code === 'string' && KNOWN_CODES.includes(code)) return code;
+		if (Array.isArray(messages)) texts.push(...messages.filter((m): m is string => typeof m === 'string'));
+		if (typeof message === 'string') texts.push(message);
+		current = cause;
 	}
-	return undefined;
+	for (const text of texts) {
+		const code = KNOWN_CODES.find((known) => new RegExp(`\\b${known}\\b`).test(text));
+		if (code) return code;
+		if (/timeout of \d+ms exceeded|timed out/i.test(text)) return 'ETIMEDOUT';
+		if (/socket hang up|closed the connection/i.test(text)) return 'ECONNRESET';
+		if (/certificate|\bSSL\b|\bTLS\b/i.test(text)) return 'CERT';
+		if (/^canceled$|cancell?ed/i.test(text.trim())) return 'ERR_CANCELED';
+	}
+	return 'UNKNOWN';
 }
 
 function retryAfterMs(response: RawResponse): number | undefined {
 	const header = response.headers['retry-after'];
-	const value = Array.isArray(header) ? header[0] : header;
+	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
 	const date = Date.parse(value);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function backoff(attempt: number, settings: RequestSettings) {
-	const exponential = Math.min(MAX_BACKOFF_MS, settings.retryDelay * 2 ** attempt);
+function backoff(retry: number, settings: RequestSettings) {
+	const exponential = Math.min(MAX_BACKOFF_MS, settings.retryDelay * 2 ** retry);
 	return exponential / 2 + Math.random() * (exponential / 2);
 }
 
@@ -170,8 +274,8 @@ async function send(ctx: OemContext, options: IHttpRequestOptions): Promise<Atte
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as RawResponse;
 		return { response };
 	} catch (error) {
-		// The caught error holds the request options, body and secrets included: keep only its code.
-		return { networkCode: networkCodeOf(error) ?? 'UNKNOWN' };
+		// The caught error may hold the request options, body and secrets included: keep only its code.
+		return { networkCode: networkCodeOf(error) };
 	}
 }
 
@@ -188,38 +292,60 @@ export async function oemApiRequest<T>(ctx: OemContext, request: OemRequest<T>):
 	return await answer;
 }
 
+/** How the attempts of one request went, for the final message. */
+interface Outcome {
+	attempts: number;
+	/** Why retrying stopped before maxRetries was used up, if it did. */
+	stoppedBecause?: string;
+}
+
 async function sendRequest<T>(ctx: OemContext, request: OemRequest<T>): Promise<T> {
-	const settings = request.settings ?? DEFAULT_SETTINGS;
+	const settings = checkedSettings(request.settings);
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, request.itemIndex);
 	const baseUrl = resolveBaseUrl(ctx, credentials);
+	const path = buildPath(ctx, request);
 	const body = request.body ?? {};
 	const secrets = secretsOf(credentials, body);
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: `${baseUrl}/api/oem-api/${request.path.map(encodeURIComponent).join('/')}`,
+		url: `${baseUrl}${path}`,
 		// Serialised here, not by n8n: its helpers drop keys such as `__proto__` from object bodies.
 		body: JSON.stringify(body),
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// A redirect would re-send the body, secrets included, to wherever it points.
+		disableFollowRedirect: true,
 		timeout: settings.timeout,
 	};
 
+	const started = Date.now();
+	const outcome: Outcome = { attempts: 0 };
 	let attempt: Attempt = {};
-	for (let tries = 0; ; tries++) {
+	for (let retry = 0; ; retry++) {
 		await waitForSharedPause(ctx);
 		attempt = await send(ctx, { ...options });
+		outcome.attempts++;
 		const status = attempt.response?.statusCode;
 		if (status !== undefined && status >= 200 && status < 300) {
 			return parseSuccess(ctx, request, attempt.response!, secrets);
 		}
-		if (tries >= settings.maxRetries || !isRetryable(attempt, request.idempotent)) break;
+		if (retry >= settings.maxRetries || !isRetryable(attempt, request.idempotent)) break;
+		if (cancelled(ctx)) break;
 		const serverWait = attempt.response ? retryAfterMs(attempt.response) : undefined;
-		if (status === 429) extendSharedPause(ctx, serverWait ?? backoff(tries, settings));
-		else await sleep(serverWait ?? backoff(tries, settings));
+		const wait = serverWait ?? backoff(retry, settings);
+		if (Date.now() - started + wait > MAX_RETRY_WINDOW_MS) {
+			outcome.stoppedBecause =
+				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
+					? `the API asked to wait ${Math.ceil(serverWait / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
+					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`;
+			break;
+		}
+		if (status === 429) extendSharedPause(ctx, wait);
+		else await sleep(wait);
 	}
-	throw failure(ctx, request, attempt, secrets, settings);
+	throw failure(ctx, request, attempt, secrets, settings, outcome);
 }
 
 function parseJson(text: string): unknown {
@@ -236,6 +362,18 @@ function bodyText(body: unknown): string {
 	return Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
 }
 
+function looksLikeHtml(text: string): boolean {
+	return /^\s*</.test(text);
+}
+
+/** "an HTML page (title: 502 Bad Gateway)". */
+function describeHtml(text: string, secrets: string[]): string {
+	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
+	const words = (title ?? heading ?? '').replace(/<[^>]*>/g, '');
+	return `an HTML page instead of JSON${words.trim() ? ` (titled "${excerpt(words, secrets, 100)}")` : ''}`;
+}
+
 function parseSuccess<T>(ctx: OemContext, request: OemRequest<T>, response: RawResponse, secrets: string[]): T {
 	const text = bodyText(response.body);
 	const json = parseJson(text);
@@ -243,7 +381,9 @@ function parseSuccess<T>(ctx: OemContext, request: OemRequest<T>, response: RawR
 		text.trim() === ''
 			? 'an empty body'
 			: json === undefined
-				? 'a body that is not JSON'
+				? looksLikeHtml(text)
+					? describeHtml(text, secrets)
+					: 'a body that is not JSON'
 				: undefined;
 	const parsed = problem ? undefined : request.schema.safeParse(json);
 	if (parsed?.success) return parsed.data;
@@ -253,15 +393,17 @@ function parseSuccess<T>(ctx: OemContext, request: OemRequest<T>, response: RawR
 			.slice(0, 3)
 			.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
 			.join('; ')})`;
+	let message = `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`;
+	if (!request.idempotent) {
+		message += '. The API reported success, so it was probably done: check with Integration: List before running this item again';
+	}
+	const start = text.trim() ? ` Start of the answer: ${excerpt(text, secrets, 200)}` : '';
 	throw new NodeApiError(
 		ctx.getNode(),
 		{ message: 'Unexpected response', httpCode: String(response.statusCode) } as JsonObject,
 		{
-			message: `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`,
-			description: redact(
-				`Check that the credential's Base URL points at the MSPC OEM API. Start of the answer: ${text.slice(0, 200)}`,
-				secrets,
-			),
+			message: redact(message, secrets),
+			description: `Check that the credential's Base URL points at the MSPC OEM API.${start}`,
 			httpCode: String(response.statusCode),
 			itemIndex: request.itemIndex,
 		},
@@ -269,30 +411,54 @@ function parseSuccess<T>(ctx: OemContext, request: OemRequest<T>, response: RawR
 }
 
 /** The API's own words from an error body, if it sent any. */
-function apiMessage(text: string): string | undefined {
+function apiMessage(text: string, secrets: string[]): string | undefined {
 	const parsed = apiErrorSchema.safeParse(parseJson(text));
 	if (parsed.success) {
 		const message = parsed.data.message ?? parsed.data.error;
-		if (message) return Array.isArray(message) ? message.join('; ') : message;
+		if (message) return `The API said: ${excerpt(Array.isArray(message) ? message.join('; ') : message, secrets, 500)}`;
 	}
-	if (/^\s*</.test(text)) return 'The API answered with an HTML page instead of JSON';
-	return text.trim() ? text.trim().slice(0, 300) : undefined;
+	if (looksLikeHtml(text)) return `The API answered with ${describeHtml(text, secrets)}, as a proxy or gateway in front of it does`;
+	return text.trim() ? `The API said: ${excerpt(text, secrets, 300)}` : 'The API sent no message (empty body)';
 }
 
-function statusMessage(status: number, request: OemRequest<unknown>, retried: boolean): string {
+const BASE_URL_HINT = "check that the credential's Base URL is your MSPCentric address";
+
+function statusMessage(status: number, request: OemRequest<unknown>, outcome: Outcome, response: RawResponse): string {
+	const retries = outcome.attempts - 1;
+	const through = retries > 0 ? ` on all ${outcome.attempts} attempts` : '';
 	const why: Record<number, string> = {
 		400: 'the MSPC OEM API rejected the request as malformed (400)',
-		401: 'the client credentials were rejected (401): check the Client ID / Client Secret in the credential',
+		401: 'the client credentials were rejected (401): check the Client ID, Client Secret and Scope in the credential',
 		403: 'the organization OEM token was rejected (403): check the Organization OEM Token parameter',
-		404: 'not found (404)',
+		404: `not found (404)`,
+		405: `the MSPC OEM API does not accept this request method (405): ${BASE_URL_HINT}`,
 		409: 'it already exists (409)',
-		429: `the MSPC OEM API is rate limiting requests (429)${retried ? ' and kept doing so through every retry' : ''}`,
+		413: 'the request is too large for the MSPC OEM API (413): send fewer or shorter credential values',
+		429: `the MSPC OEM API is rate limiting requests (429)${through}`,
 	};
-	let text = why[status] ?? (status >= 500 ? `the MSPC OEM API failed with a server error (${status})` : `the MSPC OEM API answered HTTP ${status}`);
-	const hint = request.hints?.[status];
+	let text: string;
+	if (why[status]) text = why[status];
+	else if (status >= 500) text = `the MSPC OEM API failed with a server error (${status})${through}`;
+	else if (status >= 300 && status < 400) {
+		const location = response.headers.location;
+		const target = typeof location === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(location)?.[0] : undefined;
+		text = `the MSPC OEM API answered with a redirect (${status})${target ? ` to ${target}` : ''}, which is not followed so that credentials go only to the Base URL: ${BASE_URL_HINT}`;
+	} else text = `the MSPC OEM API answered HTTP ${status}`;
+	const hint = request.hints?.[status] ?? (status === 404 ? BASE_URL_HINT : undefined);
 	if (hint) text += `: ${hint}`;
+	if (status === 429) {
+		text += request.idempotent
+			? outcome.stoppedBecause
+				? ''
+				: '. Lower Items at Once, or raise Max Retries or Retry Delay'
+			: '. The API refused it, so nothing was created: run this item again later';
+	}
+	if (outcome.stoppedBecause) text += `. Stopped retrying: ${outcome.stoppedBecause}`;
 	return `Could not ${request.action}: ${text}`;
 }
+
+const UNCERTAIN =
+	'. The integration may have been created anyway: check with Integration: List before running this item again';
 
 function failure(
 	ctx: OemContext,
@@ -300,36 +466,41 @@ function failure(
 	attempt: Attempt,
 	secrets: string[],
 	settings: RequestSettings,
+	outcome: Outcome,
 ): NodeApiError {
 	const node = ctx.getNode();
 	const { response, networkCode } = attempt;
 	if (response) {
 		const status = response.statusCode;
-		let message = statusMessage(status, request, settings.maxRetries > 0);
-		if (!request.idempotent && status >= 500) {
-			message += '. The integration may have been created anyway: check with Integration: List before running this item again';
-		}
-		const said = apiMessage(bodyText(response.body));
+		let message = statusMessage(status, request, outcome, response);
+		if (!request.idempotent && status >= 500) message += UNCERTAIN;
+		message = redact(message, secrets);
 		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
-			message: redact(message, secrets),
-			description: said ? redact(`The API said: ${said}`, secrets) : undefined,
+			message,
+			description: apiMessage(bodyText(response.body), secrets),
 			httpCode: String(status),
 			itemIndex: request.itemIndex,
 		});
 	}
 	const code = networkCode ?? 'UNKNOWN';
+	const through = outcome.attempts > 1 ? ` (${outcome.attempts} attempts)` : '';
 	// The code goes into the description: n8n replaces any message that names one with its own text.
 	let message: string;
-	if (NOT_SENT_CODES.includes(code)) {
-		message = `Could not ${request.action}: the MSPC OEM API could not be reached; check the credential's Base URL and your network`;
+	if (code === 'CERT') {
+		message = `Could not ${request.action}: the TLS certificate of the Base URL's host was not accepted${through}; check the credential's Base URL`;
+	} else if (NOT_SENT_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API could not be reached${through}; check the credential's Base URL and your network`;
 	} else if (TIMEOUT_CODES.includes(code)) {
-		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms`;
+		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms${through}; raise the Timeout option if it is just slow`;
+	} else if (RESET_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API closed the connection before answering${through}`;
+	} else if (code === 'ERR_CANCELED') {
+		message = `Could not ${request.action}: the execution was cancelled`;
 	} else {
-		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived`;
+		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
-	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) {
-		message += '. The request may have reached the server: check with Integration: List before running this item again';
-	}
+	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
+	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += UNCERTAIN;
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,

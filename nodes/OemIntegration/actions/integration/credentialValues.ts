@@ -103,6 +103,9 @@ function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, descri
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 }
 
+/** A key as messages name it: quoted, and cut short so a huge key cannot flood the message. */
+const shownKey = (key: string) => JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+
 function addValue(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -119,12 +122,12 @@ function addValue(
 		throw fail(
 			ctx,
 			itemIndex,
-			`The credential value for key "${key}" must be text, not ${kind}`,
+			`The credential value for key ${shownKey(key)} must be text, not ${kind}`,
 			'Credential values are sent as strings. Wrap numbers in quotes, or use an expression such as {{ String($json.value) }}.',
 		);
 	}
 	if (Object.prototype.hasOwnProperty.call(map, key)) {
-		throw fail(ctx, itemIndex, `The credential key "${key}" is given twice in ${where}`, 'Remove one of the two entries.');
+		throw fail(ctx, itemIndex, `The credential key ${shownKey(key)} is given twice in ${where}`, 'Remove one of the two entries.');
 	}
 	map[key] = value;
 }
@@ -169,7 +172,8 @@ function fromJson(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
 				ctx,
 				itemIndex,
 				"The 'Credentials (JSON)' parameter is not valid JSON",
-				`Fix the JSON (${(error as Error).message}); it must be one object such as {"api key": "..."}.`,
+				// The parser's message can quote the input, credential values included: keep only its start.
+				`Fix the JSON (${(error as Error).message.split(/[,"]/)[0].trim()}); it must be one object such as {"api key": "..."}.`,
 			);
 		}
 	}
