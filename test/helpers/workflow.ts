@@ -3,7 +3,7 @@
  * Workflow (parameter resolution, expressions, continueOnFail, pairing), our credential type's
  * authenticate() adds the auth fields, and every request goes over real HTTP.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -12,6 +12,7 @@ import {
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
 	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
@@ -127,7 +128,7 @@ export interface RunResult {
 	output: INodeExecutionData[];
 }
 
-export async function runNode(options: RunOptions): Promise<RunResult> {
+function buildWorkflow(options: { parameters: INode['parameters']; items?: object[]; continueOnFail?: boolean }) {
 	const nodes: INode[] = [
 		{
 			id: 'items',
@@ -151,20 +152,16 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const connections: IConnections = {
 		Items: { main: [[{ node: 'MSPC OEM', type: 'main', index: 0 }]] },
 	};
-	const workflow = new Workflow({
-		id: 'test',
-		nodes,
-		connections,
-		nodeTypes: new TestNodeTypes(),
-		active: false,
-	});
+	const workflow = new Workflow({ id: 'test', nodes, connections, nodeTypes: new TestNodeTypes(), active: false });
+	return { workflow, nodes, connections };
+}
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test', name: 'test', nodes, connections } as never);
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+function additionalDataFor(
+	credentials: ICredentialDataDecryptedObject,
+	extra: Partial<IWorkflowExecuteAdditionalData>,
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentials),
 		executionId: 'test-execution',
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -175,8 +172,21 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		currentNodeParameters: undefined,
 		variables: {},
 		userId: 'test-user',
+		...extra,
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
 
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const { workflow, nodes, connections } = buildWorkflow(options);
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections,
+	} as never);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+	const additionalData = additionalDataFor(options.credentials, { hooks });
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
@@ -188,4 +198,17 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const task = run.data.resultData.runData['MSPC OEM']?.[0];
 	if (!task) throw new Error(`Our node did not run: ${run.data.resultData.error?.message ?? 'no error'}`);
 	return { run, task, output: task.data?.main?.[0] ?? [] };
+}
+
+/**
+ * The context n8n gives a node's editor methods (dropdowns, resource mapper) while the user
+ * edits it: the node's current parameters, and the credential.
+ */
+export function loadOptionsContext(
+	credentials: ICredentialDataDecryptedObject,
+	parameters: INode['parameters'],
+): ILoadOptionsFunctions {
+	const { workflow, nodes } = buildWorkflow({ parameters });
+	const additionalData = additionalDataFor(credentials, { currentNodeParameters: parameters });
+	return new LoadOptionsContext(workflow, nodes[1], additionalData, 'parameters');
 }
