@@ -19,6 +19,8 @@ import { ensureN8n, npmCli, PRIMARY_N8N_VERSION, type N8nInstall } from '../../s
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-mspc-oem';
 export const NODE_TYPE = `${PACKAGE_NAME}.oemIntegration`;
+/** The AI-tool variant n8n derives from `usableAsTool`. */
+export const TOOL_NODE_TYPE = `${NODE_TYPE}Tool`;
 export const CREDENTIAL_TYPE = 'mspcOemApi';
 /** Test-only key: instances are throw-away (or a local demo), never holding real secrets. */
 export const ENCRYPTION_KEY = 'n8n-nodes-mspc-oem-local-test-key';
@@ -432,6 +434,41 @@ export function scanForSecrets(secrets: Array<string | undefined>, sources: Scan
 	return hits;
 }
 
+export interface StoredExecution {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	/** the IRunExecutionData */
+	data: any;
+	/** the workflow as it was run */
+	workflowData: any;
+}
+
+/**
+ * JSON paths (`a.b[0].c`) of every string inside `value` that contains one of the secrets, with
+ * which secret; object keys are checked too.
+ */
+export function locateSecrets(
+	value: unknown,
+	secrets: Record<string, string>,
+	at = '$',
+	out: Array<{ path: string; secret: string }> = [],
+): Array<{ path: string; secret: string }> {
+	const check = (text: string, where: string) => {
+		for (const [label, secret] of Object.entries(secrets)) if (text.includes(secret)) out.push({ path: where, secret: label });
+	};
+	if (typeof value === 'string') check(value, at);
+	else if (Array.isArray(value)) value.forEach((v, i) => locateSecrets(v, secrets, `${at}[${i}]`, out));
+	else if (value && typeof value === 'object') {
+		for (const [k, v] of Object.entries(value)) {
+			check(k, `${at}{key ${JSON.stringify(k)}}`);
+			locateSecrets(v, secrets, /^[A-Za-z_$][\w$]*$/.test(k) ? `${at}.${k}` : `${at}[${JSON.stringify(k)}]`, out);
+		}
+	}
+	return out;
+}
+
 function listFiles(dir: string, skip: (p: string) => boolean): string[] {
 	if (!fs.existsSync(dir)) return [];
 	const out: string[] = [];
@@ -613,6 +650,48 @@ export class N8nInstance {
 		} finally {
 			fs.rmSync(file, { force: true });
 		}
+	}
+
+	/**
+	 * Activates workflows the way each version's CLI does it (2.x: `publish:workflow`, 1.x:
+	 * `update:workflow --active=true`); the server activates them (webhooks, schedules) when it starts.
+	 */
+	async activateWorkflows(ids: string[]): Promise<void> {
+		const publish = fs.existsSync(path.join(this.install.nodeModules, 'n8n', 'dist', 'commands', 'publish'));
+		for (const id of ids) {
+			await this.cliOk(publish ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+		}
+	}
+
+	/**
+	 * The executions and workflows as stored in n8n's sqlite database, decoded (execution data
+	 * is `flatted` JSON). Read with the install's own node and sqlite3 module.
+	 */
+	readDatabase(): { executions: StoredExecution[]; workflows: Array<{ id: string; name: string; nodes: any; staticData: any }> } {
+		const script = `
+			const sqlite3 = require('sqlite3');
+			const { parse } = require('flatted');
+			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+			const all = (sql) => new Promise((res, rej) => db.all(sql, (e, rows) => (e ? rej(e) : res(rows))));
+			(async () => {
+				const executions = await all('SELECT e.id, e.workflowId, e.status, e.mode, d.data, d.workflowData FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id');
+				const workflows = await all('SELECT id, name, nodes, staticData FROM workflow_entity');
+				const json = (t) => (typeof t === 'string' && t ? JSON.parse(t) : t);
+				process.stdout.write(JSON.stringify({
+					executions: executions.map((r) => ({ id: String(r.id), workflowId: r.workflowId, status: r.status, mode: r.mode, data: parse(r.data), workflowData: json(r.workflowData) })),
+					workflows: workflows.map((w) => ({ id: w.id, name: w.name, nodes: json(w.nodes), staticData: json(w.staticData) })),
+				}));
+				db.close();
+			})().catch((e) => { console.error(e); process.exit(1); });`;
+		const res = spawnSync(this.install.nodeBinary, ['-e', script, this.dbFile], {
+			cwd: this.install.dir,
+			env: { PATH: process.env.PATH, NODE_PATH: this.install.nodeModules },
+			encoding: 'utf8',
+			timeout: 60_000,
+			maxBuffer: 256 * 1024 * 1024,
+		});
+		if (res.status !== 0) throw new Error(`reading the database failed: ${res.stderr || res.error?.message}`);
+		return JSON.parse(res.stdout);
 	}
 
 	/** `n8n import:workflow` of one or more workflow objects (each with an `id` ≤ 16 chars). */

@@ -1,15 +1,32 @@
 /**
- * Our package inside a real n8n, once per supported n8n version: loading from the community
- * nodes folder, the credential test through n8n's REST API, workflows run by `n8n execute`,
- * and no secret in n8n's log or database afterwards.
+ * Our package inside a real n8n, once per supported n8n version and with one server boot each:
+ * loading from the community nodes folder (node, AI tool variant, credential), the credential
+ * test through n8n's REST API, every operation and Continue On Fail in workflows run by
+ * `n8n execute`, the AI tool variant run the way the editor runs a tool on its own, the
+ * example workflows (one through its production webhook), and no secret in n8n's log,
+ * database or execution data afterwards.
  *
  * Environment: N8N_E2E_VERSIONS (comma-separated; default 2.8.4,1.123.50; 2.41.1 runs on Node 24),
  * N8N_E2E_CACHE (install cache folder), N8N_E2E_KEEP=1 (keep each temp user folder and its
  * n8n.log), N8N_E2E_BOOT_TIMEOUT_MS / N8N_E2E_CLI_TIMEOUT_MS / N8N_E2E_INSTALL_TIMEOUT_MS.
  */
-import { DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
+import { randomBytes } from 'node:crypto';
+
+import { DEFAULT_SEED, startSandbox, type RecordedRequest, type RunningSandbox } from '../../sandbox';
 import { ensureN8n, DEFAULT_N8N_VERSIONS } from '../../scripts/n8n-install';
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, PACKAGE_NAME, nodeError, nodeOutput } from './harness';
+import {
+	CREDENTIAL_TYPE,
+	N8nInstance,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	SANDBOX_CREDENTIAL_ID,
+	SANDBOX_CREDENTIAL_NAME,
+	TOOL_NODE_TYPE,
+	locateSecrets,
+	nodeError,
+	nodeOutput,
+	type RunResult,
+} from './harness';
 import * as wf from './workflows';
 
 const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(','))
@@ -20,10 +37,33 @@ const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(',')
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 
+const secret = (label: string) => `${label}-${randomBytes(9).toString('hex')}`;
+
+/** The JSON items and their pairedItem of a node's first run (main output 0). */
+function outputWithPairing(run: RunResult, nodeName: string): Array<{ json: any; pairedItem: any }> {
+	const runs = run.runData[nodeName];
+	if (!runs?.length) throw new Error(`node "${nodeName}" did not run`);
+	return (runs[0].data?.main?.[0] ?? []).map((item: any) => ({ json: item.json, pairedItem: item.pairedItem }));
+}
+
+const AUTH = (sb: RunningSandbox) => ({
+	clientId: sb.credentials.clientId,
+	clientSecret: sb.credentials.clientSecret,
+	grantType: 'client_credentials',
+	scope: sb.credentials.scope,
+});
+
 describe.each(VERSIONS)('n8n %s', (version) => {
 	let sandbox: RunningSandbox;
 	let n8n: N8nInstance;
 	const timings: Record<string, number> = {};
+	const suiteStarted = Date.now();
+
+	// Organizations of their own, so each workflow's effects can be told apart in the sandbox.
+	let opsToken: string;
+	let errorsToken: string;
+	let opsInput: wf.OpsInput;
+	const envSecrets = { key: secret('env-api-key'), secret: secret('env-api-secret') };
 
 	beforeAll(async () => {
 		const t = Date.now();
@@ -33,17 +73,55 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();
+		opsToken = sandbox.createOrganization({ name: 'E2E Ops MSP', email: 'owner@ops.e2e.example' }).organizationOemToken;
+		errorsToken = sandbox.createOrganization({ name: 'E2E Errors MSP', email: 'owner@errors.e2e.example' })
+			.organizationOemToken;
+		opsInput = {
+			token: opsToken,
+			northwindKey: secret('nw-key'),
+			northwindUser: secret('nw-user'),
+			bluefinUser: secret('bf-user'),
+			bluefinKey: secret('bf-key'),
+			bluefinUnicode: `${secret('bf-ünï')}-✓`,
+			harborTenant: secret('hb-tenant'),
+			harborKey: secret('hb-key'),
+			rotatedKey: secret('nw-rotated'),
+		};
 		let t = Date.now();
-		n8n = await N8nInstance.create({ version });
+		n8n = await N8nInstance.create({
+			version,
+			env: {
+				// lets expressions read $env (off by default in 2.x): where the errors workflow takes its secrets
+				N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+				[wf.ENV.token]: errorsToken,
+				[wf.ENV.key]: envSecrets.key,
+				[wf.ENV.secret]: envSecrets.secret,
+			},
+		});
 		timings.packAndUnpack = Date.now() - t;
 		t = Date.now();
-		await n8n.importCredentials(wf.oemCredentials(sandbox));
+		await n8n.importCredentials([
+			...wf.oemCredentials(sandbox),
+			{
+				id: SANDBOX_CREDENTIAL_ID,
+				name: SANDBOX_CREDENTIAL_NAME,
+				type: CREDENTIAL_TYPE,
+				data: { baseUrl: sandbox.url, ...sandbox.credentials },
+			},
+		]);
 		await n8n.importWorkflows([
 			wf.httpVendorsWorkflow(sandbox),
 			wf.httpVendorsWorkflow(sandbox, wf.BAD_CREDENTIAL_ID),
 			wf.nodeVendorsWorkflow(),
 			wf.nodeVendorsWorkflow(wf.BAD_CREDENTIAL_ID),
+			wf.operationsWorkflow(opsInput),
+			wf.continueOnFailWorkflow(),
+			wf.failingWorkflow(),
+			wf.toolWorkflow(TOOL_ARGS),
+			wf.loadExample(wf.EXAMPLES.onboarding.file),
+			wf.loadExample(wf.EXAMPLES.vendorCatalogue.file),
 		]);
+		await n8n.activateWorkflows([wf.EXAMPLES.onboarding.id]);
 		timings.cliImports = Date.now() - t;
 		const { bootMs } = await n8n.start();
 		timings.boot = bootMs;
@@ -51,8 +129,9 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		// eslint-disable-next-line no-console
+		timings.suite = Date.now() - suiteStarted;
 		const kept = process.env.N8N_E2E_KEEP === '1' ? `log kept: ${n8n?.logFile}` : 'N8N_E2E_KEEP=1 keeps the log';
+		// eslint-disable-next-line no-console
 		console.log(`n8n ${version} timings (ms): ${JSON.stringify(timings)}; ${kept}`);
 		await n8n?.dispose();
 		await sandbox?.stop();
@@ -60,10 +139,26 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
 	beforeEach(() => sandbox.clearRequests());
 
-	test('loads our package from the community nodes folder', async () => {
+	/** `n8n execute`, timed into `timings.execute:<id>`. */
+	async function execute(id: string) {
+		const t = Date.now();
+		const run = await n8n.execute(id);
+		timings[`execute:${id}`] = Date.now() - t;
+		return run;
+	}
+
+	const integrationsOf = (token: string) => {
+		const state = sandbox.state();
+		const org = state.organizations.find((o: any) => o.organizationOemToken === token)!;
+		return state.integrations.filter((i: any) => i.organizationId === org.id);
+	};
+
+	test('loads our package from the community nodes folder: node, AI tool variant and credential', async () => {
 		expect(n8n.installedPackage?.dropped).toEqual([]);
 		expect(await n8n.rest!.getCredentialTypes()).toContain(CREDENTIAL_TYPE);
-		expect(await n8n.rest!.getNodeTypes()).toContain(NODE_TYPE);
+		const nodeTypes = await n8n.rest!.getNodeTypes();
+		expect(nodeTypes).toContain(NODE_TYPE);
+		expect(nodeTypes).toContain(TOOL_NODE_TYPE);
 		const loadErrors = n8n.bootLog
 			.split('\n')
 			.filter((line) => line.includes('"level":"error"') && line.includes(`node_modules/${PACKAGE_NAME}`));
@@ -86,37 +181,331 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	});
 
 	test("n8n's HTTP Request node authenticates with our credential type", async () => {
-		const run = await n8n.execute('e2eHttpVendors');
+		const run = await execute('e2eHttpVendors');
 		expect(run.status).toBe('success');
 		const [body] = nodeOutput(run, 'Vendors');
 		expect(body.vendors.map((v: { id: string }) => v.id)).toEqual(DEFAULT_SEED.vendors.map((v) => v.id));
-		expect(sandbox.requests[0].body).toEqual({
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			grantType: 'client_credentials',
-			scope: sandbox.credentials.scope,
-		});
+		expect(sandbox.requests[0].body).toEqual(AUTH(sandbox));
 	});
 
 	test('the HTTP Request node with a wrong secret fails the execution', async () => {
-		const run = await n8n.execute('e2eHttpVendorsBad');
+		const run = await execute('e2eHttpVendorsBad');
 		expect(run.cli.code).toBe(1);
 		expect(run.status).toBe('error');
 		expect(run.error?.httpCode ?? nodeError(run, 'Vendors')?.httpCode).toBe('401');
 	});
 
 	test('our node: Vendor → List', async () => {
-		const run = await n8n.execute('e2eNodeVendors');
+		const run = await execute('e2eNodeVendors');
 		expect(run.status).toBe('success');
 		const items = nodeOutput(run, 'MSPC OEM');
 		expect(items.map((v) => v.id)).toEqual(DEFAULT_SEED.vendors.map((v) => v.id));
 	});
 
 	test('our node: a wrong secret fails with a message that says so', async () => {
-		const run = await n8n.execute('e2eNodeVendorsBad');
+		const run = await execute('e2eNodeVendorsBad');
 		expect(run.status).toBe('error');
 		expect(run.error?.message).toMatch(/401/);
 		expect(run.error?.message).toMatch(/Client Secret/);
+	});
+
+	describe('every operation in one workflow (secrets from the input item, by expression)', () => {
+		let run: RunResult;
+		let requests: RecordedRequest[];
+		let created: Record<'northwind' | 'bluefin' | 'harbor', string>;
+
+		beforeAll(async () => {
+			sandbox.clearRequests();
+			run = await execute('e2eOps');
+			requests = [...sandbox.requests];
+		});
+
+		test('the execution succeeds and runs every node once', () => {
+			expect(run.status).toBe('success');
+			expect(Object.keys(run.runData)).toEqual(
+				expect.arrayContaining(['Vendor List (filter)', 'Create (template)', 'Create (key/value)', 'Create (JSON)', 'Integration List', 'Update']),
+			);
+		});
+
+		test('Vendor: List with filters returns the one matching vendor, paired to its input', () => {
+			const northwind = DEFAULT_SEED.vendors[0];
+			expect(outputWithPairing(run, 'Vendor List (filter)')).toEqual([
+				{
+					json: {
+						id: northwind.id,
+						name: northwind.name,
+						integrationStatus: 'active',
+						integrationType: 'custom_hosted',
+						integrationCredentialTemplate: { 'api key': '', 'api username': '' },
+						credentialKeys: ['api key', 'api username'],
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+		});
+
+		test('Integration: Create in each credentials mode outputs the new integration', () => {
+			const one = (node: string) => {
+				const items = outputWithPairing(run, node);
+				expect(items).toEqual([{ json: { id: expect.stringMatching(/^[0-9a-f]{24}$/), vendorId: expect.any(String) }, pairedItem: { item: 0 } }]);
+				return items[0].json;
+			};
+			const template = one('Create (template)');
+			const keyValue = one('Create (key/value)');
+			const json = one('Create (JSON)');
+			expect([template.vendorId, keyValue.vendorId, json.vendorId]).toEqual([wf.VENDOR.northwind, wf.VENDOR.bluefin, wf.VENDOR.harbor]);
+			created = { northwind: template.id, bluefin: keyValue.id, harbor: json.id };
+		});
+
+		test('the requests that reached the sandbox carry the keys verbatim', () => {
+			const withToken = { ...AUTH(sandbox), organizationOemToken: opsToken };
+			expect(requests.map((r) => ({ method: r.method, path: r.path, body: r.body }))).toEqual([
+				{ method: 'POST', path: '/api/oem-api/vendor', body: AUTH(sandbox) },
+				{
+					method: 'POST',
+					path: '/api/oem-api/integration',
+					body: {
+						...withToken,
+						data: {
+							vendorId: wf.VENDOR.northwind,
+							integrationCredentials: { 'api key': opsInput.northwindKey, 'api username': opsInput.northwindUser },
+						},
+					},
+				},
+				{
+					method: 'POST',
+					path: '/api/oem-api/integration',
+					body: {
+						...withToken,
+						data: {
+							vendorId: wf.VENDOR.bluefin,
+							integrationCredentials: {
+								'api user': opsInput.bluefinUser,
+								'api key': opsInput.bluefinKey,
+								[wf.UNICODE_KEY]: opsInput.bluefinUnicode,
+							},
+						},
+					},
+				},
+				{
+					method: 'POST',
+					path: '/api/oem-api/integration',
+					body: {
+						...withToken,
+						data: {
+							vendorId: wf.VENDOR.harbor,
+							integrationCredentials: { 'tenant id': opsInput.harborTenant, 'api key': opsInput.harborKey, region: 'eu-west' },
+						},
+					},
+				},
+				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
+				{
+					method: 'PATCH',
+					path: `/api/oem-api/integration/${created.northwind}`,
+					body: {
+						...withToken,
+						data: { integrationCredentials: { 'api key': opsInput.rotatedKey, 'api username': opsInput.northwindUser } },
+					},
+				},
+			]);
+			// the raw bytes: keys with spaces and unicode as typed, in order, not escaped or re-cased
+			const raw = requests[2].rawBody;
+			expect(raw).toContain(`"integrationCredentials":{"api user":`);
+			expect(raw).toContain(`"${wf.UNICODE_KEY}":"${opsInput.bluefinUnicode}"`);
+			expect(requests[2].headers['content-type']).toMatch(/^application\/json/);
+		});
+
+		test('Integration: List returns every integration with its credential keys, paired to its input', () => {
+			const items = outputWithPairing(run, 'Integration List');
+			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+			expect(items.map((i) => [i.json.id, i.json.vendorId, i.json.credentialKeys])).toEqual([
+				[created.northwind, wf.VENDOR.northwind, ['api key', 'api username']],
+				[created.bluefin, wf.VENDOR.bluefin, ['api user', 'api key', wf.UNICODE_KEY]],
+				[created.harbor, wf.VENDOR.harbor, ['tenant id', 'api key', 'region']],
+			]);
+			// the list shows keys only, never stored values
+			expect(JSON.stringify(items)).not.toContain(opsInput.bluefinKey);
+		});
+
+		test('Integration: Update replaced the stored credentials', () => {
+			expect(outputWithPairing(run, 'Update')).toEqual([
+				{ json: { id: created.northwind, vendorId: wf.VENDOR.northwind }, pairedItem: { item: 0 } },
+			]);
+			const stored = Object.fromEntries(integrationsOf(opsToken).map((i: any) => [i.vendorId, i.credentials]));
+			expect(stored).toEqual({
+				[wf.VENDOR.northwind]: { 'api key': opsInput.rotatedKey, 'api username': opsInput.northwindUser },
+				[wf.VENDOR.bluefin]: { 'api user': opsInput.bluefinUser, 'api key': opsInput.bluefinKey, [wf.UNICODE_KEY]: opsInput.bluefinUnicode },
+				[wf.VENDOR.harbor]: { 'tenant id': opsInput.harborTenant, 'api key': opsInput.harborKey, region: 'eu-west' },
+			});
+		});
+	});
+
+	describe('Continue On Fail (secrets from $env)', () => {
+		let run: RunResult;
+		let requests: RecordedRequest[];
+		beforeAll(async () => {
+			sandbox.clearRequests();
+			run = await execute('e2eContinue');
+			requests = [...sandbox.requests];
+		});
+
+		test('an unknown vendor becomes one error item paired to its input; the others are created', () => {
+			expect(run.status).toBe('success');
+			const items = outputWithPairing(run, 'Create');
+			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(items[0].json).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.summit });
+			expect(items[2].json).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.quartz });
+			expect(items[1].json).toEqual({
+				error: expect.stringMatching(/^Could not create the integration: not found \(404\): no vendor with this ID/),
+				description: expect.stringContaining('Vendor not found'),
+				httpCode: '404',
+			});
+			expect(integrationsOf(errorsToken).map((i: any) => i.vendorId).sort()).toEqual([wf.VENDOR.summit, wf.VENDOR.quartz].sort());
+		});
+
+		test('creating the same again: 409 duplicates and the 404, each an error item paired to its input', () => {
+			const items = outputWithPairing(run, 'Create again');
+			expect(items.map((i) => [i.pairedItem, i.json.httpCode])).toEqual([
+				[{ item: 0 }, '409'],
+				[{ item: 1 }, '404'],
+				[{ item: 2 }, '409'],
+			]);
+			expect(items[0].json.error).toMatch(/already exists \(409\).*Integration: Update/);
+			// six requests, each with the values from the environment
+			expect(requests).toHaveLength(6);
+			for (const r of requests) {
+				expect((r.body as any).organizationOemToken).toBe(errorsToken);
+				expect((r.body as any).data.integrationCredentials).toEqual({ 'api key': envSecrets.key, 'api secret': envSecrets.secret });
+			}
+		});
+
+		test('without Continue On Fail the duplicate fails the execution with the same clear message', async () => {
+			const failed = await execute('e2eFail');
+			expect(failed.cli.code).toBe(1);
+			expect(failed.status).toBe('error');
+			expect(failed.lastNodeExecuted).toBe('Create');
+			expect(failed.error?.message).toMatch(/^Could not create the integration: it already exists \(409\)/);
+			expect(failed.error?.httpCode).toBe('409');
+			// n8n stores the node's parameters with the error: here only expressions
+			expect(failed.error?.node?.parameters?.organizationOemToken).toBe(`={{ $env.${wf.ENV.token} }}`);
+		});
+	});
+
+	describe('the AI tool variant', () => {
+		test('runs like "Execute step" on a tool: $fromAI() parameters filled from the arguments', async () => {
+			const run = await execute('e2eTool');
+			expect(run.status).toBe('success');
+			// both tool calls reached the sandbox with the values the "model" chose
+			const byPath = Object.fromEntries(sandbox.requests.map((r) => [r.path, r.body as any]));
+			expect(byPath['/api/oem-api/vendor']).toEqual(AUTH(sandbox));
+			expect(byPath['/api/oem-api/integration']).toEqual({
+				...AUTH(sandbox),
+				organizationOemToken: errorsToken,
+				data: {
+					vendorId: TOOL_ARGS.createIntegration.vendorId,
+					integrationCredentials: {
+						'api username': TOOL_ARGS.createIntegration.apiUsername,
+						'api secret': TOOL_ARGS.createIntegration.apiSecret,
+						'tenant id': TOOL_ARGS.createIntegration.tenantId,
+					},
+				},
+			});
+			// what each tool answered the agent: the filtered vendor list and the new integration
+			const toolResponse = (node: string) => run.runData[node]?.[0]?.data?.ai_tool?.[0]?.[0]?.json?.response;
+			expect(toolResponse('Find vendor').map((v: any) => v.name)).toEqual(['Harbor Cloud Backup']);
+			expect(toolResponse('Create integration')).toEqual([{ id: expect.any(String), vendorId: wf.VENDOR.harbor }]);
+		});
+	});
+
+	describe('example workflows', () => {
+		test('vendor-catalogue: one flat row per vendor', async () => {
+			const run = await execute(wf.EXAMPLES.vendorCatalogue.id);
+			expect(run.status).toBe('success');
+			const rows = nodeOutput(run, 'Table');
+			expect(rows).toHaveLength(DEFAULT_SEED.vendors.length);
+			expect(rows[0]).toEqual({ vendor: 'Northwind RMM', type: 'custom_hosted', status: 'active', credentialKeys: 'api key, api username' });
+			expect(rows.find((r) => r.vendor === 'Lighthouse Security Awareness')).toEqual({
+				vendor: 'Lighthouse Security Awareness',
+				type: 'external',
+				status: 'active',
+				credentialKeys: '',
+			});
+		});
+
+		test('onboarding-chain: a POST to the active workflow\'s webhook creates the integration', async () => {
+			const apiKey = secret('deal-api-key');
+			const t = Date.now();
+			const res = await fetch(`${n8n.url}/webhook/${wf.EXAMPLES.onboarding.webhookPath}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					company: 'Contoso',
+					vendorName: 'northwind',
+					credentials: { 'api key': apiKey, 'api username': 'svc-contoso' },
+				}),
+				signal: AbortSignal.timeout(30_000),
+			});
+			timings['webhook:onboarding'] = Date.now() - t;
+			expect(res.status).toBe(200);
+			const body = (await res.json()) as any;
+			expect(body).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.northwind });
+			const stored = integrationsOf(sandbox.demoOrganizationToken).find((i: any) => i.id === body.id);
+			expect(stored).toMatchObject({
+				vendorId: wf.VENDOR.northwind,
+				credentials: { 'api key': apiKey, 'api username': 'svc-contoso' },
+			});
+		});
+
+		test('scheduled-sync: updates only the integrations whose vault revision or keys changed, then none', async () => {
+			const demo = sandbox.demoOrganizationToken;
+			// the organization's integrations before the sync (Northwind may exist from the webhook test)
+			const ensure = async (vendorId: string, integrationCredentials: Record<string, string>) => {
+				const existing = integrationsOf(demo).find((i: any) => i.vendorId === vendorId);
+				if (existing) return existing.id as string;
+				const res = await fetch(`${sandbox.url}/api/oem-api/integration`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ ...AUTH(sandbox), organizationOemToken: demo, data: { vendorId, integrationCredentials } }),
+				});
+				expect(res.status).toBe(201);
+				return ((await res.json()) as any).integration.id as string;
+			};
+			const ids = {
+				northwind: await ensure(wf.VENDOR.northwind, { 'api key': 'old', 'api username': 'old' }),
+				bluefin: await ensure(wf.VENDOR.bluefin, { 'api user': 'old', 'api key': 'old', 'api secret': 'old' }),
+				// its keys differ from what the vault wants
+				harbor: await ensure(wf.VENDOR.harbor, { 'api key': 'old' }),
+				summit: await ensure(wf.VENDOR.summit, { 'api username': 'old', 'api secret': 'old', 'tenant id': 'old' }),
+			};
+			// as left by an earlier sync: Bluefin's vault revision has moved on (4 → 5), Summit's has not,
+			// Northwind was never synced
+			const example = wf.loadExample(wf.EXAMPLES.scheduledSync.file);
+			example.staticData = { global: { syncedRevisions: { [ids.bluefin]: 4, [ids.harbor]: 1, [ids.summit]: 3 } } };
+			await n8n.importWorkflows([example]);
+
+			sandbox.clearRequests();
+			const first = await execute(wf.EXAMPLES.scheduledSync.id);
+			expect(first.status).toBe('success');
+			// `n8n execute` starts at the first trigger in the workflow: the schedule trigger's branch
+			expect(Object.keys(first.runData)).toContain('Integration List');
+			const patched = sandbox.requests.filter((r) => r.method === 'PATCH').map((r) => r.path.split('/').pop());
+			expect(patched.sort()).toEqual([ids.northwind, ids.bluefin, ids.harbor].sort());
+			expect(sandbox.requests.filter((r) => r.path.endsWith('/integration/list'))).toHaveLength(1);
+			const stored = Object.fromEntries(integrationsOf(demo).map((i: any) => [i.vendorId, i.credentials]));
+			expect(stored[wf.VENDOR.bluefin]).toEqual({ 'api user': 'svc-bluefin', 'api key': 'bf-key-from-vault', 'api secret': 'bf-secret-from-vault' });
+			expect(stored[wf.VENDOR.harbor]).toEqual({ 'tenant id': 'tenant-0042', 'api key': 'hb-key-from-vault', region: 'eu-west' });
+			expect(stored[wf.VENDOR.summit]).toEqual({ 'api username': 'old', 'api secret': 'old', 'tenant id': 'old' });
+			expect(nodeOutput(first, 'Remember synced revisions').map((r) => r.vendor).sort()).toEqual(
+				['Bluefin PSA', 'Harbor Cloud Backup', 'Northwind RMM'],
+			);
+
+			// n8n saved the remembered revisions: the next run finds nothing to update
+			sandbox.clearRequests();
+			const second = await execute(wf.EXAMPLES.scheduledSync.id);
+			expect(second.status).toBe('success');
+			expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/oem-api/integration/list']);
+			expect(nodeOutput(second, 'What changed?')).toEqual([]);
+		});
 	});
 
 	test('n8n tried to reach no host beyond loopback', () => {
@@ -124,10 +513,49 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		expect([...new Set(lookups)]).toEqual([]);
 	});
 
-	test('no secret in the execution data, the database or the log', () => {
-		// positive control: the scanner does see what the executions stored
-		expect(n8n.scan([DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
-		const hits = n8n.scan([sandbox.credentials.clientSecret, wf.WRONG_SECRET]);
-		expect(hits).toEqual([]);
+	describe('secrets', () => {
+		test('no client secret and no $env secret anywhere: log, database (executions, errors), user folder', () => {
+			// positive control: the scanner does see what the executions stored
+			expect(n8n.scan([DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
+			const hits = n8n.scan([sandbox.credentials.clientSecret, wf.WRONG_SECRET, errorsToken, envSecrets.key, envSecrets.secret]);
+			expect(hits).toEqual([]);
+		});
+
+		test('secrets taken from input items appear only where n8n keeps that input item', () => {
+			const secrets: Record<string, string> = { ...opsInput };
+			const db = n8n.readDatabase();
+			const executions = db.executions.filter((e) => e.workflowId === 'e2eOps');
+			expect(executions.length).toBeGreaterThan(0);
+			const where = new Set<string>();
+			const field = (p: string) => p.replace(/\.json\..*$/, '.json.*');
+			for (const e of executions) {
+				for (const hit of locateSecrets(e.data, secrets)) where.add(`execution data ${field(hit.path)}`);
+				for (const hit of locateSecrets(e.workflowData, secrets)) where.add(`execution's workflow ${hit.path}`);
+			}
+			for (const w of db.workflows.filter((w) => w.id === 'e2eOps')) {
+				for (const hit of locateSecrets(w.nodes, secrets)) where.add(`workflow ${hit.path}`);
+			}
+			// n8n keeps the Input node's code (its parameters) and its output item; nothing else,
+			// in particular nothing of our nodes (outputs, errors, parameters resolved)
+			const inputNode = db.workflows.find((w) => w.id === 'e2eOps')!.nodes.findIndex((node: any) => node.name === 'Input');
+			expect([...where].sort()).toEqual(
+				[
+					`execution data $.resultData.runData.Input[0].data.main[0][0].json.*`,
+					`execution's workflow $.nodes[${inputNode}].parameters.jsCode`,
+					`workflow $[${inputNode}].parameters.jsCode`,
+				].sort(),
+			);
+		});
 	});
 });
+
+/** The arguments the "model" passes to the two tools. */
+const TOOL_ARGS = {
+	findVendor: { vendorName: 'harbor' },
+	createIntegration: {
+		vendorId: wf.VENDOR.harbor,
+		apiUsername: 'agent-chosen-user',
+		apiSecret: 'agent-chosen-secret',
+		tenantId: 'agent-chosen-tenant',
+	},
+};
