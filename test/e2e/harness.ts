@@ -494,6 +494,23 @@ function offlineModules(install: N8nInstall): Record<string, string> {
 	return known.length ? { N8N_DISABLED_MODULES: known.join(',') } : {};
 }
 
+/**
+ * Whether this n8n's Tool Executor (the node the editor puts in an agent's place to run one
+ * tool) reads its arguments under the tool's name (2.x) rather than as they are (1.x).
+ */
+export function toolExecutorKeysByTool(install: N8nInstall): boolean {
+	const file = path.join(
+		install.nodeModules,
+		'@n8n',
+		'n8n-nodes-langchain',
+		'dist',
+		'nodes',
+		'ToolExecutor',
+		'ToolExecutor.node.js',
+	);
+	return fs.readFileSync(file, 'utf8').includes('getQueryData');
+}
+
 export class N8nInstance {
 	readonly logFile: string;
 	readonly dbFile: string;

@@ -23,6 +23,7 @@ import {
 	SANDBOX_CREDENTIAL_NAME,
 	TOOL_NODE_TYPE,
 	locateSecrets,
+	toolExecutorKeysByTool,
 	nodeError,
 	nodeOutput,
 	type RunResult,
@@ -57,7 +58,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	let sandbox: RunningSandbox;
 	let n8n: N8nInstance;
 	const timings: Record<string, number> = {};
-	const suiteStarted = Date.now();
+	let suiteStarted = 0;
 
 	// Organizations of their own, so each workflow's effects can be told apart in the sandbox.
 	let opsToken: string;
@@ -67,6 +68,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
 	beforeAll(async () => {
 		const t = Date.now();
+		suiteStarted = t;
 		await ensureN8n(version); // a no-op when the cache is warm
 		timings.ensureInstall = Date.now() - t;
 	}, INSTALL_TIMEOUT_MS);
@@ -117,7 +119,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			wf.operationsWorkflow(opsInput),
 			wf.continueOnFailWorkflow(),
 			wf.failingWorkflow(),
-			wf.toolWorkflow(TOOL_ARGS),
+			wf.toolWorkflow(TOOL_ARGS, toolExecutorKeysByTool(n8n.install)),
 			wf.loadExample(wf.EXAMPLES.onboarding.file),
 			wf.loadExample(wf.EXAMPLES.vendorCatalogue.file),
 		]);

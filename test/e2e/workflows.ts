@@ -301,13 +301,26 @@ export const TOOL_EXECUTOR_TYPE = '@n8n/n8n-nodes-langchain.toolExecutor';
 
 /**
  * What n8n builds for "Execute step" on a tool node (rewireGraph): the agent replaced by a
- * Tool Executor whose `query` holds the arguments a model would choose, keyed by tool name;
- * each `$fromAI()` in the tool's parameters is filled from them.
+ * Tool Executor whose `query` holds the arguments a model would choose; each `$fromAI()` in the
+ * tool's parameters is filled from them. One executor per tool, as the editor runs one tool at
+ * a time. The query's shape follows the version: n8n 2.x's executor reads the arguments under
+ * the tool's name (`keyedByTool`), 1.x's takes them as they are.
  */
-export function toolWorkflow(args: { findVendor: Record<string, string>; createIntegration: Record<string, string> }) {
-	const tool = (name: string, parameters: Record<string, unknown>, y: number): N8nNode => ({
+export function toolWorkflow(
+	args: { findVendor: Record<string, string>; createIntegration: Record<string, string> },
+	keyedByTool: boolean,
+) {
+	const tool = (name: string, parameters: Record<string, unknown>, x: number): N8nNode => ({
 		...n(name, TOOL_NODE_TYPE, 1, parameters, { credentials: credentialRef() }),
-		position: [220, y],
+		position: [x, 220],
+	});
+	const executor = (name: string, toolName: string, toolArgs: Record<string, string>, x: number): N8nNode => ({
+		...n(name, TOOL_EXECUTOR_TYPE, 1, {
+			query: JSON.stringify(keyedByTool ? { [toolName]: toolArgs } : toolArgs),
+			toolName,
+			node: '',
+		}),
+		position: [x, 0],
 	});
 	const findVendor = tool(
 		'Find vendor',
@@ -319,7 +332,7 @@ export function toolWorkflow(args: { findVendor: Record<string, string>; createI
 				nameContains: "={{ $fromAI('vendorName', 'Part of the vendor name to look for', 'string') }}",
 			},
 		},
-		200,
+		220,
 	);
 	const createIntegration = tool(
 		'Create integration',
@@ -342,26 +355,25 @@ export function toolWorkflow(args: { findVendor: Record<string, string>; createI
 			},
 			options: { maxRetries: 0 },
 		},
-		400,
+		440,
 	);
-	const executor = {
-		...n('Tool Executor', TOOL_EXECUTOR_TYPE, 1, {
-			query: JSON.stringify({ Find_vendor: args.findVendor, Create_integration: args.createIntegration }),
-			toolName: '',
-			node: '',
-		}),
-		position: [220, 0] as [number, number],
-	};
 	return {
 		id: 'e2eTool',
 		name: 'E2E tool variant',
 		active: false,
 		settings: { executionOrder: 'v1' },
-		nodes: [manualTrigger, executor, findVendor, createIntegration],
+		nodes: [
+			manualTrigger,
+			executor('Run Find vendor', 'Find_vendor', args.findVendor, 220),
+			executor('Run Create integration', 'Create_integration', args.createIntegration, 440),
+			findVendor,
+			createIntegration,
+		],
 		connections: {
-			Start: { main: [[{ node: 'Tool Executor', type: 'main', index: 0 }]] },
-			'Find vendor': { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
-			'Create integration': { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
+			Start: { main: [[{ node: 'Run Find vendor', type: 'main', index: 0 }]] },
+			'Run Find vendor': { main: [[{ node: 'Run Create integration', type: 'main', index: 0 }]] },
+			'Find vendor': { ai_tool: [[{ node: 'Run Find vendor', type: 'ai_tool', index: 0 }]] },
+			'Create integration': { ai_tool: [[{ node: 'Run Create integration', type: 'ai_tool', index: 0 }]] },
 		},
 	};
 }
