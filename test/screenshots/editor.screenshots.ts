@@ -1,0 +1,194 @@
+/**
+ * The node as a user sees it in n8n 2.8.4's editor, captured into docs/screenshots/:
+ *   node-creator-search.png      the node creator after searching "MSPC": our node
+ *   node-creator-actions.png     the node's actions, as listed after picking it there
+ *   create-credential-fields.png Integration: Create with the credential fields generated from
+ *                                the chosen vendor's template (Northwind RMM: api key, api username)
+ *   run-canvas.png               the vendor-catalogue example after a successful run
+ *   run-output.png               Vendor: List's output of that run
+ * Each screenshot is taken only once the page shows what it is meant to show.
+ *
+ * Needs a Chromium (CHROMIUM_PATH, default /usr/bin/chromium); installs nothing. Without one
+ * the test is skipped and says so.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { startSandbox, type RunningSandbox } from '../../sandbox';
+import { PRIMARY_N8N_VERSION } from '../../scripts/n8n-install';
+import {
+	CREDENTIAL_TYPE,
+	DEMO_OWNER,
+	N8nInstance,
+	NODE_TYPE,
+	REPO_ROOT,
+	SANDBOX_CREDENTIAL_ID,
+	SANDBOX_CREDENTIAL_NAME,
+} from '../e2e/harness';
+import { EXAMPLES, loadExample } from '../e2e/workflows';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+const haveChromium = fs.existsSync(CHROMIUM);
+
+if (!haveChromium) {
+	// eslint-disable-next-line no-console
+	console.log(`skipped: chromium not installed (looked for ${CHROMIUM}; set CHROMIUM_PATH)`);
+}
+
+/** A workflow with Integration: Create on Northwind RMM, template mode, fields not yet loaded. */
+const createWorkflow = {
+	id: 'shotCreate',
+	name: 'Create an integration',
+	active: false,
+	settings: { executionOrder: 'v1' },
+	nodes: [
+		{
+			id: '3e0c6a4d-1f1b-4b7e-9a51-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: '3e0c6a4d-1f1b-4b7e-9a51-000000000002',
+			name: 'Create integration',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {
+				resource: 'integration',
+				operation: 'create',
+				organizationOemToken: '={{ $json.organizationOemToken }}',
+				vendorId: { __rl: true, mode: 'list', value: '43211235', cachedResultName: 'Northwind RMM' },
+				credentialsMode: 'template',
+			},
+			credentials: { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME } },
+		},
+	],
+	connections: { Start: { main: [[{ node: 'Create integration', type: 'main', index: 0 }]] } },
+};
+
+const describeIfChromium = haveChromium ? describe : describe.skip;
+
+describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
+	let sandbox: RunningSandbox;
+	let n8n: N8nInstance;
+	let browser: import('playwright-core').Browser;
+	let page: import('playwright-core').Page;
+
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+		n8n = await N8nInstance.create({ version: PRIMARY_N8N_VERSION, logLevel: 'info' });
+		await n8n.importCredentials([
+			{
+				id: SANDBOX_CREDENTIAL_ID,
+				name: SANDBOX_CREDENTIAL_NAME,
+				type: CREDENTIAL_TYPE,
+				data: { baseUrl: sandbox.url, ...sandbox.credentials },
+			},
+		]);
+		await n8n.importWorkflows([loadExample(EXAMPLES.vendorCatalogue.file), createWorkflow]);
+		await n8n.start();
+		await n8n.rest!.ensureOwner();
+
+		const { chromium } = await import('playwright-core');
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+		});
+		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		page.setDefaultTimeout(30_000);
+		fs.mkdirSync(OUT_DIR, { recursive: true });
+
+		await page.goto(`${n8n.url}/signin`);
+		await page.fill('input[name=emailOrLdapLoginId]', DEMO_OWNER.email);
+		await page.fill('input[name=password]', DEMO_OWNER.password);
+		await page.click('[data-test-id=form-submit-button]');
+		await page.waitForURL((url) => !url.pathname.includes('signin'));
+	}, 5 * 60_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await n8n?.dispose();
+		await sandbox?.stop();
+	});
+
+	const save = (name: string) => page.screenshot({ path: path.join(OUT_DIR, name) });
+	/** Lets sliding panels and fades finish (the editor animates them for a few hundred ms). */
+	const settle = () => page.waitForTimeout(1000);
+
+	// on a failure, what the page showed (outside the repository)
+	afterEach(async () => {
+		const state = expect.getState();
+		if (page && state.currentTestName) {
+			const file = path.join(os.tmpdir(), `n8n-screenshot-last-${state.currentTestName.replace(/\W+/g, '-').slice(-60)}.png`);
+			await page.screenshot({ path: file }).catch(() => undefined);
+		}
+	});
+
+	test('node creator: searching "MSPC" shows the node and its actions', async () => {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await page.getByText('Add first step').waitFor();
+		const creator = page.locator('[data-test-id=node-creator]');
+		const search = creator.locator('input[data-test-id=node-creator-search-bar]');
+		// the editor may still be wiring its handlers: open the node creator until it shows
+		for (let attempt = 0; attempt < 10 && !(await search.isVisible()); attempt++) {
+			await page.locator('[data-test-id=canvas-add-button]').first().click({ timeout: 2000 }).catch(() => page.keyboard.press('Tab'));
+			await search.waitFor({ timeout: 2000 }).catch(() => undefined);
+		}
+		await search.fill('MSPC');
+		const result = creator.getByText('MSPC OEM', { exact: true }).first();
+		await result.waitFor();
+		await settle();
+		await save('node-creator-search.png');
+		await result.click();
+		for (const action of ['Create an integration', 'List integrations', 'Update an integration', 'List vendors']) {
+			await creator.getByText(action, { exact: true }).waitFor();
+		}
+		await settle();
+		await save('node-creator-actions.png');
+	});
+
+	test("Integration: Create shows the vendor template's credential fields", async () => {
+		await page.goto(`${n8n.url}/workflow/${createWorkflow.id}`);
+		await page.locator('[data-test-id=canvas-node][data-node-name="Create integration"]').dblclick();
+		const ndv = page.locator('[data-test-id=ndv]');
+		await ndv.getByText('Credentials Input').waitFor();
+		// the resource mapper loaded the fields from Northwind RMM's template through the node's method
+		await ndv.getByText('api key', { exact: true }).waitFor();
+		await ndv.getByText('api username', { exact: true }).waitFor();
+		await settle();
+		await save('create-credential-fields.png');
+		expect(sandbox.requests.some((r) => r.path === '/api/oem-api/vendor')).toBe(true);
+	});
+
+	test('a successful run and its output', async () => {
+		await page.goto(`${n8n.url}/workflow/${EXAMPLES.vendorCatalogue.id}`);
+		await page.locator('[data-test-id=execute-workflow-button]').click();
+		await page.getByText('Workflow executed successfully').waitFor();
+		// both connections carry their item counts once the canvas has the run data
+		await page.getByText('7 items', { exact: true }).nth(1).waitFor();
+		await save('run-canvas.png');
+		await page.locator('[data-test-id=canvas-node][data-node-name="All vendors"]').dblclick();
+		const ndv = page.locator('[data-test-id=ndv]');
+		await ndv.getByText('7 items').first().waitFor();
+		await ndv.getByText('Northwind RMM').first().waitFor();
+		await settle();
+		await save('run-output.png');
+	});
+});
+
+// Keeps jest from failing the file with "Your test suite must contain at least one test".
+if (!haveChromium) test.skip('editor screenshots (chromium not installed)', () => undefined);
