@@ -139,7 +139,7 @@ async function main(): Promise<void> {
 		console.log(`  ${examples.length} example workflow(s) (${since(t)})`);
 
 		step('starting n8n');
-		const { url, bootMs } = await n8n.start({ port: await pickPort(args.port) });
+		const { url, bootMs } = await n8n.start({ port: (await pickPort(args.port)) || undefined });
 		await n8n.rest!.ensureOwner(DEMO_OWNER);
 		console.log(`  up in ${(bootMs / 1000).toFixed(1)}s; log: ${n8n.logFile}`);
 

@@ -26,6 +26,7 @@ import {
 	toolExecutorKeysByTool,
 	nodeError,
 	nodeOutput,
+	parseExecuteOutput,
 	type RunResult,
 } from './harness';
 import * as wf from './workflows';
@@ -547,6 +548,13 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 					`workflow $[${inputNode}].parameters.jsCode`,
 				].sort(),
 			);
+			// the log: only `n8n execute --rawOutput` printing that run (the item is part of it)
+			const logLines = n8n
+				.logText()
+				.split('\n')
+				.filter((line) => Object.values(secrets).some((value) => line.includes(value)));
+			expect(logLines.length).toBeGreaterThan(0);
+			for (const line of logLines) expect(parseExecuteOutput(line)?.data?.resultData?.runData?.Input).toBeDefined();
 		});
 	});
 });
