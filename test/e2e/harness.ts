@@ -352,6 +352,40 @@ export class N8nRestClient {
 		return this.ok('POST', '/rest/credentials/test', { credentials: cred });
 	}
 
+	/**
+	 * The editor's manual run (`POST /rest/workflows/:id/run`), e.g. "Execute step" on a node:
+	 * `destinationNode` names it; for a tool, `agentRequest` carries the `$fromAI()` values.
+	 * Returns the execution id.
+	 */
+	async runManually(
+		workflow: { id: string } & Record<string, unknown>,
+		payload: { destinationNode: string; agentRequest?: { query: unknown; tool?: { name: string } } },
+	): Promise<string> {
+		const result = await this.ok<{ executionId?: string; waitingForWebhook?: boolean }>(
+			'POST',
+			`/rest/workflows/${workflow.id}/run`,
+			{
+				workflowData: workflow,
+				destinationNode: { nodeName: payload.destinationNode, mode: 'inclusive' },
+				agentRequest: payload.agentRequest,
+			},
+		);
+		if (!result.executionId) throw new Error(`no execution started: ${JSON.stringify(result)}`);
+		return String(result.executionId);
+	}
+
+	/** Polls an execution until it has stopped; returns its status. */
+	async waitForExecution(id: string, timeoutMs = 60_000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const res = await this.request('GET', `/rest/executions/${id}`);
+			const execution = res.body?.data ?? res.body;
+			if (res.status === 200 && execution?.stoppedAt && execution.status !== 'running') return execution.status;
+			if (Date.now() > deadline) throw new Error(`execution ${id} still running after ${timeoutMs} ms`);
+			await sleep(200);
+		}
+	}
+
 	async getNodeTypes(): Promise<string[]> {
 		const res = await this.request('GET', '/types/nodes.json');
 		if (res.status !== 200) throw new Error(`GET /types/nodes.json → ${res.status}`);

@@ -121,6 +121,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			wf.continueOnFailWorkflow(),
 			wf.failingWorkflow(),
 			wf.toolWorkflow(TOOL_ARGS, toolExecutorKeysByTool(n8n.install)),
+			wf.toolAgentWorkflow(),
 			wf.loadExample(wf.EXAMPLES.onboarding.file),
 			wf.loadExample(wf.EXAMPLES.vendorCatalogue.file),
 		]);
@@ -417,6 +418,42 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			const toolResponse = (node: string) => run.runData[node]?.[0]?.data?.ai_tool?.[0]?.[0]?.json?.response;
 			expect(toolResponse('Find vendor').map((v: any) => v.name)).toEqual(['Harbor Cloud Backup']);
 			expect(toolResponse('Create integration')).toEqual([{ id: expect.any(String), vendorId: wf.VENDOR.harbor }]);
+		});
+		test('"Execute step" on a tool attached to an agent, through the REST API as the editor sends it', async () => {
+			const workflow = wf.toolAgentWorkflow();
+			const keyed = toolExecutorKeysByTool(n8n.install);
+			const runTool = async (nodeName: string, toolName: string, args: Record<string, string>) => {
+				const id = await n8n.rest!.runManually(workflow, {
+					destinationNode: nodeName,
+					agentRequest: { query: keyed ? { [toolName]: args } : args, tool: { name: toolName } },
+				});
+				expect(await n8n.rest!.waitForExecution(id)).toBe('success');
+				return n8n.readDatabase().executions.find((e) => e.id === id)!;
+			};
+			const find = await runTool('Find vendor', 'Find_vendor', { vendorName: 'summit' });
+			// n8n put its Tool Executor where the agent was and ran only the tool
+			expect(Object.keys(find.data.resultData.runData).sort()).toEqual(['Find vendor', 'PartialExecutionToolExecutor', 'Start']);
+			const vendors = find.data.resultData.runData['Find vendor'][0].data.ai_tool[0][0].json.response;
+			expect(vendors.map((v: any) => v.id)).toEqual([wf.VENDOR.summit]);
+
+			sandbox.clearRequests();
+			const create = await runTool('Create integration', 'Create_integration', {
+				vendorId: wf.VENDOR.northwind,
+				apiUsername: 'agent-user-2',
+				apiSecret: 'agent-secret-2',
+				tenantId: 'agent-tenant-2',
+			});
+			expect(create.status).toBe('success');
+			expect(sandbox.requests.map((r) => r.body)).toEqual([
+				{
+					...AUTH(sandbox),
+					organizationOemToken: errorsToken,
+					data: {
+						vendorId: wf.VENDOR.northwind,
+						integrationCredentials: { 'api username': 'agent-user-2', 'api secret': 'agent-secret-2', 'tenant id': 'agent-tenant-2' },
+					},
+				},
+			]);
 		});
 	});
 

@@ -390,3 +390,32 @@ export const EXAMPLES = {
 export function loadExample(file: string): any {
 	return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', file), 'utf8'));
 }
+
+/**
+ * The same two tools attached to an AI Agent (no chat model: n8n replaces the agent by its
+ * Tool Executor when the editor runs one tool with "Execute step", so none is needed).
+ */
+export function toolAgentWorkflow() {
+	const tool = toolWorkflow({ findVendor: {}, createIntegration: {} }, true);
+	const tools = tool.nodes.filter((node: any) => node.type === TOOL_NODE_TYPE);
+	const agent = {
+		...n('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3, {
+			promptType: 'define',
+			text: 'Set up the vendor integration the customer asked for',
+			options: {},
+		}),
+		position: [220, 0] as [number, number],
+	};
+	return {
+		id: 'e2eToolAgent',
+		name: 'E2E tools on an agent',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [manualTrigger, agent, ...tools],
+		connections: {
+			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'Find vendor': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+			'Create integration': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+	};
+}
