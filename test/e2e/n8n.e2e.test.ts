@@ -2,9 +2,17 @@
  * Our package inside a real n8n, once per supported n8n version and with one server boot each:
  * loading from the community nodes folder (node, AI tool variant, credential), the credential
  * test through n8n's REST API, every operation and Continue On Fail in workflows run by
- * `n8n execute`, the AI tool variant run the way the editor runs a tool on its own, the
- * example workflows (one through its production webhook), and no secret in n8n's log,
- * database or execution data afterwards.
+ * `n8n execute`, the AI tool variant, the example workflows (one through its production
+ * webhook), and no secret in n8n's log, database or execution data afterwards.
+ *
+ * The tool variant runs the way n8n itself runs a tool without a model: the editor's "Execute
+ * step" on a tool (REST run with destinationNode + agentRequest) makes n8n replace the agent by
+ * its Tool Executor and fill each $fromAI() from the request; the CLI test imports that same
+ * rewired graph. A real agent needs a chat model, which is not available offline.
+ *
+ * Secrets: the errors workflows read the OEM token and credential values from $env, so any
+ * trace of them in the user folder is a leak; the every-operation workflow reads them from an
+ * input item, which n8n itself keeps (the Code node's source and output) and nothing else may.
  *
  * Environment: N8N_E2E_VERSIONS (comma-separated; default 2.8.4,1.123.50; 2.41.1 runs on Node 24),
  * N8N_E2E_CACHE (install cache folder), N8N_E2E_KEEP=1 (keep each temp user folder and its
