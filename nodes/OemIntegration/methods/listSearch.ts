@@ -21,7 +21,9 @@ export async function searchIntegrations(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const [integrations, vendors] = await Promise.all([fetchIntegrations(this), fetchVendors(this)]);
+	// One after the other: a rejected token then costs no vendor request.
+	const integrations = await fetchIntegrations(this);
+	const vendors = await fetchVendors(this);
 	const vendorNames = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
 	return {
 		results: integrations
