@@ -19,3 +19,11 @@ export function serialiseDeep(value: unknown): string {
 export function findSecrets(text: string, secrets: string[]): string[] {
 	return secrets.filter((secret) => text.includes(secret));
 }
+
+/**
+ * What our node produced in a run: its task data (output items, error items, error) and the
+ * run's error. The input items are left out: the secrets the test feeds in are there by design.
+ */
+export function nodeRunText(result: { run: { data: { resultData: { error?: unknown } } }; task: unknown }): string {
+	return serialiseDeep([result.task, result.run.data.resultData.error]);
+}
