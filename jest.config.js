@@ -8,5 +8,6 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': 'ts-jest',
 	},
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/jest.setup.ts'],
 	testTimeout: 30000,
 };
