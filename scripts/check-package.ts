@@ -41,13 +41,16 @@ function walk(dir: string, base = dir): string[] {
 	});
 }
 
+// The community rules plugin is an ES module: a native import() (which TypeScript would otherwise
+// compile to require()) loads it on every Node 20, not only where require() of ES modules works.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+
 /** The scanner's flat config (buildScanConfig in @n8n/scan-community-package 0.32.0). */
 async function scanConfig(): Promise<Linter.Config[]> {
-	const { n8nCommunityNodesPlugin } = await import('@n8n/eslint-plugin-community-nodes');
-	const tsParser = await import('@typescript-eslint/parser');
-	const n8nNodesBase = (await import('eslint-plugin-n8n-nodes-base')).default;
-	const parser = (tsParser as { default?: unknown }).default ?? tsParser;
-	const legacy = (name: string) => n8nNodesBase.configs[name].rules;
+	const { n8nCommunityNodesPlugin } = await importModule('@n8n/eslint-plugin-community-nodes');
+	const parser = require('@typescript-eslint/parser') as Linter.Parser;
+	const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
+	const legacy = (name: string): Linter.RulesRecord => n8nNodesBase.configs[name].rules;
 	return [
 		n8nCommunityNodesPlugin.configs.recommended as Linter.Config,
 		{ rules: { 'no-console': 'error' } },
@@ -70,8 +73,8 @@ async function scanConfig(): Promise<Linter.Config[]> {
 				'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 			},
 		},
-		{ files: ['**/*.json'], languageOptions: { parser: parser as Linter.Parser } },
-		{ files: ['**/*.ts'], languageOptions: { parser: parser as Linter.Parser } },
+		{ files: ['**/*.json'], languageOptions: { parser } },
+		{ files: ['**/*.ts'], languageOptions: { parser } },
 	];
 }
 
