@@ -24,6 +24,8 @@ export const SECRETS = {
 	wrongClientSecret: 'CsWr-5Lh8Gn2Vb4Mx',
 	value1: 'CvA1-4Tg6Yb1Wd8Eh',
 	value2: 'CvA2-9Jm3Xs7Pf2Kq',
+	/** Characters that JSON escapes and URLs encode, to catch echoes in those forms. */
+	value3: 'CvA3-Lm4Qz8"Rt\\6 Yp9/Wk',
 } as const;
 
 const ENV = {
@@ -31,6 +33,7 @@ const ENV = {
 	FAULTS_WRONG_TOKEN: SECRETS.wrongToken,
 	FAULTS_VALUE_1: SECRETS.value1,
 	FAULTS_VALUE_2: SECRETS.value2,
+	FAULTS_VALUE_3: SECRETS.value3,
 };
 
 /** Expressions that read the secrets at run time. */
@@ -38,6 +41,7 @@ export const TOKEN = '={{ $env.FAULTS_OEM_TOKEN }}';
 export const WRONG_TOKEN = '={{ $env.FAULTS_WRONG_TOKEN }}';
 export const VALUE_1 = '={{ $env.FAULTS_VALUE_1 }}';
 export const VALUE_2 = '={{ $env.FAULTS_VALUE_2 }}';
+export const VALUE_3 = '={{ $env.FAULTS_VALUE_3 }}';
 
 /** The fault organization's integration, and ones whose ids need encoding in a URL path. */
 export const INTEGRATION_ID = '67ae3bcff05cb32e0cb6f001';

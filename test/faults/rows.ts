@@ -18,6 +18,7 @@ import {
 	lanAddress,
 	oddToken,
 	params,
+	run,
 	type Harness,
 	type Outcome,
 } from './harness';
@@ -695,3 +696,13 @@ export function withRedirectTarget(rows: Row[], h: Harness): Row[] {
 }
 
 export const FAULT_ROWS: Row[] = [...statusRows, ...realRows];
+
+/** Runs one row: its faults queued, its credentials applied. */
+export async function runRow(harness: Harness, row: Row): Promise<Outcome> {
+	for (const fault of withRedirectTarget([row], harness)[0].faults ?? []) harness.sandbox.injectNext(fault);
+	return await run(harness, {
+		parameters: row.parameters,
+		credentials: row.credentials ? await row.credentials(harness) : undefined,
+		continueOnFail: row.continueOnFail,
+	});
+}
