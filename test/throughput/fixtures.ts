@@ -1,4 +1,6 @@
 /** Seeds and measurements shared by the throughput tests and the benchmarks. */
+import type { INodeParameters } from 'n8n-workflow';
+
 import { DEFAULT_SEED, type RecordedRequest, type SandboxSeed, type SeedVendor } from '../../sandbox';
 
 export const BULK_TOKEN = 'bulk-org-oem-token';
@@ -55,7 +57,7 @@ export function updateItem(index: number) {
 }
 
 /** Our node's parameters for Integration: Update driven by `updateItem` items. */
-export function updateParameters(options: Record<string, unknown> = {}) {
+export function updateParameters(options: INodeParameters = {}): INodeParameters {
 	return {
 		resource: 'integration',
 		operation: 'update',
