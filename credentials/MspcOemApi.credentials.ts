@@ -17,6 +17,53 @@ export function oemAuthFields(credentials: ICredentialDataDecryptedObject) {
 	};
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * What is wrong with a Base URL, in words that follow "The credential's Base URL", or undefined
+ * when secrets may be sent to it: a full https:// address without path, query or login
+ * (http:// only for this machine). Never echoes a login or a query, which may hold secrets.
+ */
+export function baseUrlProblem(value: unknown): string | undefined {
+	const raw = String(value ?? '').trim();
+	if (!raw) return 'is empty';
+	const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+	let url: URL | undefined;
+	try {
+		url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? new URL(raw) : undefined;
+	} catch {
+		url = undefined;
+	}
+	// No scheme ("host.example.com", "host:443") or unparseable: never guess one.
+	if (!url) {
+		return raw.includes('@')
+			? 'is not a full address: it must start with https://'
+			: `"${shown}" is not a full address: it must start with https://`;
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return `must start with https:// (it starts with ${url.protocol}//)`;
+	}
+	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+		return 'must start with https://, not http://: the client secret and tokens are only sent over HTTPS (plain http:// is allowed for localhost only)';
+	}
+	if (url.username || url.password) return 'must not contain a user name or password';
+	if (url.search || url.hash) return 'must not contain a query (?…) or fragment (#…)';
+	const path = url.pathname.replace(/\/+$/, '');
+	if (path !== '') return `must be the bare address without a path: remove "${path}" (use ${url.origin})`;
+	return undefined;
+}
+
+/** The origin of a request's target, or undefined when it cannot be read. */
+function targetOrigin(requestOptions: IHttpRequestOptions): string | undefined {
+	try {
+		const base = requestOptions.baseURL ? String(requestOptions.baseURL).replace(/\/+$/, '') : '';
+		const target = base && !/^[a-z][a-z0-9+.-]*:\/\//i.test(requestOptions.url) ? `${base}/${requestOptions.url.replace(/^\/+/, '')}` : requestOptions.url;
+		return new URL(target).origin;
+	} catch {
+		return undefined;
+	}
+}
+
 export class MspcOemApi implements ICredentialType {
 	name = 'mspcOemApi';
 
@@ -73,6 +120,13 @@ export class MspcOemApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// The secrets are added here, so here is where a request to the wrong place stops: also
+		// n8n's credential test, which the node's own checks do not cover.
+		const problem = baseUrlProblem(credentials.baseUrl);
+		if (problem) throw new Error(`The credential's Base URL ${problem}. Nothing was sent.`);
+		if (targetOrigin(requestOptions) !== new URL(String(credentials.baseUrl).trim()).origin) {
+			throw new Error("The request does not go to the credential's Base URL, so the credentials were not added. Nothing was sent.");
+		}
 		const auth = oemAuthFields(credentials);
 		const { body } = requestOptions;
 		if (typeof body === 'string') {

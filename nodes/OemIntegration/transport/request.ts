@@ -9,6 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
+import { baseUrlProblem } from '../../../credentials/MspcOemApi.credentials';
 import { apiErrorSchema } from '../schemas';
 
 export const CREDENTIAL_TYPE = 'mspcOemApi';
@@ -106,46 +107,19 @@ function excerpt(text: string, secrets: string[], max: number): string {
 	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
  * The credential's Base URL, checked before any secret is sent to it: an absolute URL with
  * no path, HTTPS except on this machine's loopback (the sandbox).
  */
 export function resolveBaseUrl(ctx: OemContext, credentials: ICredentialDataDecryptedObject): string {
-	const raw = String(credentials.baseUrl ?? '').trim();
-	const fail = (problem: string) =>
-		new NodeOperationError(ctx.getNode(), `The credential's Base URL ${problem}`, {
+	const problem = baseUrlProblem(credentials.baseUrl);
+	if (problem) {
+		throw new NodeOperationError(ctx.getNode(), `The credential's Base URL ${problem}`, {
 			description:
 				'Set it in the MSPC OEM API credential to your MSPCentric address, such as https://yoursubdomain.mspcentric.app (no path; a trailing slash is fine). Nothing was sent.',
 		});
-	if (!raw) throw fail('is empty');
-	const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-	let url: URL | undefined;
-	try {
-		url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? new URL(raw) : undefined;
-	} catch {
-		url = undefined;
 	}
-	if (!url) {
-		// No scheme ("host.example.com", "host:443") or unparseable: never guess one.
-		throw fail(`"${shown}" is not a full address: it must start with https://`);
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw fail(`must start with https:// (it starts with ${url.protocol}//)`);
-	}
-	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-		throw fail(
-			`must start with https://, not http://: the client secret and tokens are only sent over HTTPS (plain http:// is allowed for localhost only)`,
-		);
-	}
-	// Neither a login nor a query is echoed: either may hold a password or a token.
-	if (url.username || url.password) throw fail('must not contain a user name or password');
-	if (url.search || url.hash) throw fail('must not contain a query (?…) or fragment (#…)');
-	if (url.pathname.replace(/\/+$/, '') !== '') {
-		throw fail(`must be the bare address without a path: remove "${url.pathname.replace(/\/+$/, '')}" (use ${url.origin})`);
-	}
-	return url.origin;
+	return new URL(String(credentials.baseUrl).trim()).origin;
 }
 
 /** `/api/oem-api/…` with every segment encoded; a segment that could still move the path is refused. */
