@@ -136,7 +136,11 @@ async function main(): Promise<void> {
 		]);
 		const examples = firstRun ? exampleWorkflows() : [];
 		if (examples.length) await n8n.importWorkflows(examples);
-		console.log(`  ${examples.length} example workflow(s) (${since(t)})`);
+		console.log(
+			firstRun
+				? `  ${examples.length} example workflow(s) imported (${since(t)})`
+				: `  example workflows kept as you left them (--fresh imports them anew) (${since(t)})`,
+		);
 
 		step('starting n8n');
 		const { url, bootMs } = await n8n.start({ port: (await pickPort(args.port)) || undefined });
