@@ -14,6 +14,40 @@ export const organizationOemTokenProperty: INodeProperties = {
 		'The organization\'s OEM token, returned once when the organization (or a user) was created. Prefer an expression that reads it from where you store it, so it is not saved in the workflow.',
 };
 
+/** A record picked from a searchable list or given by ID; read with `extractValue`. */
+export function idLocatorProperty(options: {
+	name: string;
+	displayName: string;
+	description: string;
+	searchListMethod: string;
+	listPlaceholder: string;
+	idPlaceholder: string;
+}): INodeProperties {
+	return {
+		displayName: options.displayName,
+		name: options.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: options.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: options.listPlaceholder,
+				typeOptions: { searchListMethod: options.searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: options.idPlaceholder,
+			},
+		],
+	};
+}
+
 export const returnAllProperty: INodeProperties = {
 	displayName: 'Return All',
 	name: 'returnAll',

@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { integrationMutationSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import { organizationOemTokenProperty, readOptions, readOrganizationToken, requireText } from '../common';
+import {
+	idLocatorProperty,
+	organizationOemTokenProperty,
+	readOptions,
+	readOrganizationToken,
+	requireText,
+} from '../common';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 
 const show = { resource: ['integration'], operation: ['create'] };
@@ -10,28 +16,15 @@ const show = { resource: ['integration'], operation: ['create'] };
 export const description: INodeProperties[] = [
 	{ ...organizationOemTokenProperty, displayOptions: { show } },
 	{
-		displayName: 'Vendor',
-		name: 'vendorId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
+		...idLocatorProperty({
+			name: 'vendorId',
+			displayName: 'Vendor',
+			description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
+			searchListMethod: 'searchVendors',
+			listPlaceholder: 'Select a vendor...',
+			idPlaceholder: 'e.g. 43211235',
+		}),
 		displayOptions: { show },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a vendor...',
-				typeOptions: { searchListMethod: 'searchVendors', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 43211235',
-			},
-		],
 	},
 	...credentialValueProperties('create'),
 ];

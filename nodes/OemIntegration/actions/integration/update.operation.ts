@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { integrationMutationSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import { organizationOemTokenProperty, readOptions, readOrganizationToken, requireText } from '../common';
+import {
+	idLocatorProperty,
+	organizationOemTokenProperty,
+	readOptions,
+	readOrganizationToken,
+	requireText,
+} from '../common';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 
 const show = { resource: ['integration'], operation: ['update'] };
@@ -10,29 +16,16 @@ const show = { resource: ['integration'], operation: ['update'] };
 export const description: INodeProperties[] = [
 	{ ...organizationOemTokenProperty, displayOptions: { show } },
 	{
-		displayName: 'Integration',
-		name: 'integrationId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description:
-			"The integration whose credentials to replace: its ID, as returned by Integration: Create or Integration: List",
+		...idLocatorProperty({
+			name: 'integrationId',
+			displayName: 'Integration',
+			description:
+				'The integration whose credentials to replace: its ID, as returned by Integration: Create or Integration: List',
+			searchListMethod: 'searchIntegrations',
+			listPlaceholder: 'Select an integration...',
+			idPlaceholder: 'e.g. 67ae3bcff05cb32e0cb6d9b7',
+		}),
 		displayOptions: { show },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select an integration...',
-				typeOptions: { searchListMethod: 'searchIntegrations', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 67ae3bcff05cb32e0cb6d9b7',
-			},
-		],
 	},
 	...credentialValueProperties('update'),
 ];
