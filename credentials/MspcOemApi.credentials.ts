@@ -139,7 +139,7 @@ export class MspcOemApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl).replace(/\\/+$/, "") }}',
+			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
 			url: '/api/oem-api/vendor',
 			method: 'POST',
 			body: {},

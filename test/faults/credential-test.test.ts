@@ -116,6 +116,11 @@ test('a good Base URL passes, the secret going to the sandbox only', async () =>
 	expect(h.sandbox.requests[0].body).toMatchObject({ clientSecret: SECRETS.clientSecret, grantType: 'client_credentials' });
 });
 
+test('spaces and trailing slashes around the Base URL are fine', async () => {
+	expect(await credentialTest(data(`  ${h.sandbox.url}// `))).toEqual({ status: 'OK', message: 'Connection successful!' });
+	expect(h.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/vendor']);
+});
+
 test('a wrong client secret fails with the API status', async () => {
 	const result = await credentialTest({ ...data(h.sandbox.url), clientSecret: SECRETS.wrongClientSecret });
 	expect(result.status).toBe('Error');
