@@ -40,11 +40,8 @@ describe('API faults', () => {
 	});
 });
 
-test('catalogue size', () => {
-	// Reported in the docs; a change here should be a deliberate one.
-	expect({ inputs: INPUT_ROWS.length, faults: FAULT_ROWS.length }).toMatchObject({
-		inputs: expect.any(Number),
-		faults: expect.any(Number),
-	});
+test('every row has its own name', () => {
+	const names = [...INPUT_ROWS, ...FAULT_ROWS].map((row) => row.name);
+	expect(new Set(names).size).toBe(names.length);
 	console.log(`fault catalogue: ${INPUT_ROWS.length} bad inputs, ${FAULT_ROWS.length} API faults`);
 });
