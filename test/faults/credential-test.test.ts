@@ -6,47 +6,20 @@
  */
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import {
-	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
-	type IHttpRequestOptions,
 	type INode,
 	type INodeType,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
-import { SECRETS, deepText, lanAddress, secretsIn, useFaultSandbox } from './harness';
+import { TestCredentialsHelper } from '../helpers/workflow';
+import { SECRETS, deepText, NON_LOCAL_HTTP_HOST, secretsIn, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();
 const credentialType = new MspcOemApi();
-
-class Helper extends ICredentialsHelper {
-	getParentTypes() {
-		return [];
-	}
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) {
-		return await credentialType.authenticate(credentials, options);
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-	async getDecrypted(): Promise<never> {
-		throw new Error('not used');
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties() {
-		return credentialType.properties;
-	}
-}
 
 /** n8n's credential test for our credential type: 'OK', or the error message n8n shows. */
 async function credentialTest(data: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }> {
@@ -79,7 +52,7 @@ async function credentialTest(data: ICredentialDataDecryptedObject): Promise<{ s
 		getKnownTypes: () => ({}),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = { credentialsHelper: new Helper(), executionId: 'credential-test' } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = { credentialsHelper: new TestCredentialsHelper({}), executionId: 'credential-test' } as unknown as IWorkflowExecuteAdditionalData;
 	const context = new ExecuteContext(
 		workflow,
 		node,
@@ -128,7 +101,7 @@ test('a wrong client secret fails with the API status', async () => {
 });
 
 test.each([
-	['http:// to a host that is not this machine', (port: number) => `http://${lanAddress() ?? '192.0.2.1'}:${port}`, 'must start with https://, not http://'],
+	['http:// to a host not named as localhost', (port: number) => `http://${NON_LOCAL_HTTP_HOST}:${port}`, 'must start with https://, not http://'],
 	['a path', (port: number) => `http://127.0.0.1:${port}/api`, 'must be the bare address without a path'],
 	['no scheme', (port: number) => `127.0.0.1:${port}`, 'is not a full address: it must start with https://'],
 	['a login', (port: number) => `http://user:pw@127.0.0.1:${port}`, 'must not contain a user name or password'],

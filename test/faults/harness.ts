@@ -8,7 +8,6 @@
  * workflow's parameters nor its input items hold them and the whole run can be scanned.
  */
 import { createServer } from 'node:net';
-import { networkInterfaces } from 'node:os';
 
 import { LoggerProxy, NodeHelpers, type ICredentialDataDecryptedObject, type INode, type IRun } from 'n8n-workflow';
 
@@ -94,7 +93,7 @@ export function useFaultSandbox(options: SandboxOptions = {}): Harness {
 	beforeAll(async () => {
 		Object.assign(process.env, ENV, { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' });
 		harness.sandbox = await startSandbox({ clientSecret: SECRETS.clientSecret, seed: faultSeed(), ...options });
-		harness.other = await startSandbox({ clientSecret: SECRETS.clientSecret, seed: faultSeed(), host: '0.0.0.0' });
+		harness.other = await startSandbox({ clientSecret: SECRETS.clientSecret, seed: faultSeed(), host: '127.0.0.1' });
 		harness.credentials = {
 			baseUrl: harness.sandbox.url,
 			clientId: harness.sandbox.credentials.clientId,
@@ -311,13 +310,12 @@ export function producedText(outcome: Pick<Outcome, 'run' | 'error' | 'logs'>): 
 	return `${deepText(outcome.run as IRun)}\n${JSON.stringify(outcome.run ?? null)}\n${deepText(outcome.error)}\n${outcome.logs.join('\n')}`;
 }
 
-/** This machine's first non-loopback IPv4 address, if it has one. */
-export function lanAddress(): string | undefined {
-	for (const addresses of Object.values(networkInterfaces())) {
-		for (const address of addresses ?? []) if (!address.internal && address.family === 'IPv4') return address.address;
-	}
-	return undefined;
-}
+/**
+ * A plain-http address that is not spelled as localhost/127.x but still reaches this machine
+ * (IPv4-mapped loopback): refused like any remote host, and if a fault let a request through,
+ * it would land on our own listener, never on another machine.
+ */
+export const NON_LOCAL_HTTP_HOST = '[::ffff:127.0.0.1]';
 
 /** A port on loopback that nothing listens on: connecting to it is refused. */
 export async function closedPort(): Promise<number> {

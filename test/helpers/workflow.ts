@@ -73,7 +73,7 @@ class TestNodeTypes implements INodeTypes {
 const credentialType = new MspcOemApi();
 
 /** Holds the credential data like n8n's store does and authenticates with our credential type. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
 		super();
 	}
