@@ -7,8 +7,8 @@
  *
  * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
  * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
- * CLI's boot is not counted. Memory is the peak RSS of that n8n process (VmHWM from /proc) read
- * the moment n8n logs that the execution finished, i.e. before it serialises the run for output.
+ * CLI's boot is not counted. Memory is the RSS of that n8n process (/proc), sampled between the
+ * log lines that mark the execution's start and finish (not the boot, not printing the run).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -74,19 +74,23 @@ const ourUpdate = (credentialId: string, options: Record<string, unknown>) => ({
 	},
 });
 
-const httpUpdate = (credentialId: string, url: string, options: Record<string, unknown>) => ({
+/**
+ * The HTTP Request node sends the client credentials in its JSON body itself (authentication
+ * "None"): the same bodies as our node sends. See RESULTS.md for why not through our credential.
+ */
+const authFields = (sandbox: RunningSandbox) =>
+	JSON.stringify({ ...sandbox.credentials, grantType: 'client_credentials' }).slice(1, -1);
+
+const httpUpdate = (sandbox: RunningSandbox, options: Record<string, unknown>) => ({
 	name: 'HTTP',
 	type: 'n8n-nodes-base.httpRequest',
 	typeVersion: 4.2,
-	credentials: credential(credentialId),
 	parameters: {
 		method: 'PATCH',
-		url: `={{ '${url}/api/oem-api/integration/' + $json.id }}`,
-		authentication: 'predefinedCredentialType',
-		nodeCredentialType: CREDENTIAL_TYPE,
+		url: `={{ '${sandbox.url}/api/oem-api/integration/' + $json.id }}`,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify({ organizationOemToken: '${BULK_TOKEN}', data: { integrationCredentials: { 'api key': $json.key, 'api username': $json.user } } }) }}`,
+		jsonBody: `={{ JSON.stringify({ ${authFields(sandbox)}, organizationOemToken: '${BULK_TOKEN}', data: { integrationCredentials: { 'api key': $json.key, 'api username': $json.user } } }) }}`,
 		options,
 	},
 });
@@ -99,19 +103,16 @@ const ourVendors = (credentialId: string) => ({
 	parameters: { resource: 'vendor', operation: 'list', returnAll: true },
 });
 
-const httpVendors = (credentialId: string, url: string) => ({
+const httpVendors = (sandbox: RunningSandbox) => ({
 	name: 'HTTP',
 	type: 'n8n-nodes-base.httpRequest',
 	typeVersion: 4.2,
-	credentials: credential(credentialId),
 	parameters: {
 		method: 'POST',
-		url: `${url}/api/oem-api/vendor`,
-		authentication: 'predefinedCredentialType',
-		nodeCredentialType: CREDENTIAL_TYPE,
+		url: `${sandbox.url}/api/oem-api/vendor`,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: '{}',
+		jsonBody: `{${authFields(sandbox)}}`,
 		options: {},
 	},
 });
@@ -128,7 +129,9 @@ interface Measured {
 	nodesMs: number;
 	/** items the last named node emitted */
 	items: number;
-	/** peak RSS of the n8n process when the execution finished (MiB) */
+	/** RSS of the n8n process when the execution started (MiB) */
+	startRssMiB: number;
+	/** highest RSS sampled (every 5 ms) from the execution's start to its end (MiB) */
 	peakRssMiB: number;
 }
 
@@ -138,6 +141,18 @@ function procStatusKb(pid: number, field: string): number | undefined {
 		return match ? Number(match[1]) : undefined;
 	} catch {
 		return undefined;
+	}
+}
+
+/** The run `n8n execute --rawOutput` prints: a pretty-printed object from a "{" line to a "}" line. */
+function parseRun(stdout: string): any {
+	const start = stdout.search(/^\{$/m);
+	const end = start < 0 ? -1 : stdout.slice(start).search(/^\}$/m);
+	if (start < 0 || end < 0) return parseExecuteOutput(stdout);
+	try {
+		return JSON.parse(stdout.slice(start, start + end + 1));
+	} catch {
+		return parseExecuteOutput(stdout);
 	}
 }
 
@@ -153,15 +168,29 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 		const pid = child.pid!;
 		const chunks: Buffer[] = [];
 		let tail = '';
-		let peakKb: number | undefined;
-		const readPeak = () => (peakKb ??= procStatusKb(pid, 'VmHWM'));
+		// Resident memory of the n8n process, sampled from the execution's start to its end.
+		let phase: 'boot' | 'running' | 'done' = 'boot';
+		let startKb: number | undefined;
+		let peakKb = 0;
+		const sample = () => {
+			const kb = procStatusKb(pid, 'VmRSS');
+			if (kb !== undefined) peakKb = Math.max(peakKb, kb);
+			return kb;
+		};
+		const sampler = setInterval(() => phase === 'running' && sample(), 5);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			chunks.push(chunk);
-			if (peakKb === undefined) {
-				const text = tail + chunk.toString('utf8');
-				if (text.includes('Workflow execution finished')) readPeak();
-				tail = text.slice(-100);
+			if (phase === 'done') return;
+			const text = tail + chunk.toString('utf8');
+			if (phase === 'boot' && text.includes('Workflow execution started')) {
+				phase = 'running';
+				startKb = sample();
 			}
+			if (phase === 'running' && text.includes('Workflow execution finished')) {
+				sample();
+				phase = 'done';
+			}
+			tail = text.slice(-100);
 		});
 		let stderr = '';
 		child.stderr!.on('data', (d) => (stderr += d));
@@ -169,19 +198,20 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
+			clearInterval(sampler);
 			try {
 				process.kill(-pid, 'SIGKILL'); // leftover task runner
 			} catch {
 				/* gone */
 			}
 			const stdout = Buffer.concat(chunks).toString('utf8');
-			const run = parseExecuteOutput(stdout);
+			const run = parseRun(stdout);
 			if (!run || code !== 0 || run.data?.resultData?.error) {
-				reject(new Error(`${workflowId}: exit ${code}, ${run?.data?.resultData?.error?.message ?? 'no run'}\n${stderr.slice(-2000)}${stdout.slice(-2000)}`));
+				reject(new Error(`${workflowId}: exit ${code}, ${run?.data?.resultData?.error?.message ?? 'no run'}\n${stderr.slice(-2000)}`));
 				return;
 			}
-			if (peakKb === undefined) {
-				reject(new Error(`${workflowId}: the finish log line was not seen, so no peak memory was read`));
+			if (phase !== 'done' || startKb === undefined) {
+				reject(new Error(`${workflowId}: the execution's start and finish log lines were not seen, so no memory was read`));
 				return;
 			}
 			const runData = run.data.resultData.runData;
@@ -190,6 +220,7 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 				executionMs: Date.parse(run.stoppedAt) - Date.parse(run.startedAt),
 				nodesMs: nodeNames.reduce((sum, name) => sum + runData[name][0].executionTime, 0),
 				items: last.data.main[0].length,
+				startRssMiB: startKb / 1024,
 				peakRssMiB: peakKb / 1024,
 			});
 		});
@@ -206,13 +237,14 @@ async function repeat(
 	for (let i = 0; i < RUNS; i++) {
 		runs.push(await execute(n8n, workflowId, nodeNames));
 		runs[i].inFlight = after?.();
-		log(`${workflowId} #${i + 1}: node ${runs[i].nodesMs} ms, execution ${runs[i].executionMs} ms, ${runs[i].items} items, peak ${runs[i].peakRssMiB.toFixed(0)} MiB${runs[i].inFlight ? `, at most ${runs[i].inFlight} in flight` : ''}`);
+		log(`${workflowId} #${i + 1}: node ${runs[i].nodesMs} ms, execution ${runs[i].executionMs} ms, ${runs[i].items} items, RSS ${runs[i].startRssMiB.toFixed(0)} → peak ${runs[i].peakRssMiB.toFixed(0)} MiB${runs[i].inFlight ? `, at most ${runs[i].inFlight} in flight` : ''}`);
 	}
 	return {
 		nodesMs: median(runs.map((r) => r.nodesMs)),
 		executionMs: median(runs.map((r) => r.executionMs)),
 		items: runs[0].items,
 		peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
+		growthMiB: median(runs.map((r) => r.peakRssMiB - r.startRssMiB)),
 		inFlight: runs[0].inFlight === undefined ? undefined : Math.max(...runs.map((r) => r.inFlight ?? 0)),
 	};
 }
@@ -274,13 +306,13 @@ async function main() {
 			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', { concurrency: 1 })]),
 			chain('p2Ours5', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
 			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', { concurrency: 10 })]),
-			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate('benchUpdates', updates.url, {})]),
-			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate('benchUpdates', updates.url, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
-			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate('benchUpdates', updates.url, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
+			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate(updates, {})]),
+			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
+			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
 			chain('p3Base', [{ name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]),
 			...P3_SIZES.flatMap((size) => [
 				chain(`p3Ours${size}`, [ourVendors(`benchVendors${size}`)]),
-				chain(`p3Http${size}`, [httpVendors(`benchVendors${size}`, vendorSandboxes.get(size)!.url), splitOut]),
+				chain(`p3Http${size}`, [httpVendors(vendorSandboxes.get(size)!), splitOut]),
 			]),
 		];
 		await n8n.importWorkflows(workflows);
@@ -334,7 +366,7 @@ async function main() {
 	}
 }
 
-type Row = { nodesMs: number; executionMs: number; items: number; peakRssMiB: number; inFlight?: number };
+type Row = { nodesMs: number; executionMs: number; items: number; peakRssMiB: number; growthMiB: number; inFlight?: number };
 
 function report(r: {
 	fetchMs: number;
@@ -371,9 +403,9 @@ function report(r: {
 		`- Package version ${require('../package.json').version}; the sandbox runs in the bench process on loopback`,
 		'',
 		'Times are measured inside n8n: the node\'s `executionTime` from the run data (the execution\'s',
-		'startedAt → stoppedAt is shown too), never the CLI\'s boot. Memory is the peak resident set of',
-		'the `n8n execute` process (VmHWM), read when n8n logs that the execution finished — before it',
-		'serialises the run for printing. A Code node makes the P1/P2 input items; it is not counted in',
+		'startedAt → stoppedAt is shown too), never the CLI\'s boot. Memory is the resident set of the',
+		'`n8n execute` process, sampled every 5 ms between the log lines that mark the execution\'s start',
+		'and finish (so neither the boot nor the printing of the run counts). A Code node makes the P1/P2 input items; it is not counted in',
 		'the node time.',
 		'',
 		`## P1: per-request overhead (${P1_ITEMS} Integration: Update requests, no latency, one at a time)`,
@@ -401,15 +433,14 @@ function report(r: {
 		'',
 		`## P3: Vendor: List vs HTTP Request + Split Out (${P2_LATENCY_MS} ms latency, one request)`,
 		'',
-		`Baseline: a workflow with only a No Op node peaks at ${mib(r.base.peakRssMiB)}.`,
+		`Memory: growth of the n8n process's resident set during the execution (highest sample minus the value at its start);`,
+		`a workflow with only a No Op node grows by ${mib(r.base.growthMiB)} (noise level). Peak = the highest sample.`,
 		'',
-		'| vendors | this node: time | HTTP + Split Out: time | time ratio | this node: peak RSS (over baseline) | HTTP + Split Out: peak RSS (over baseline) | memory ratio (over baseline) |',
+		'| vendors | this node: time | HTTP + Split Out: time | time ratio | this node: growth (peak) | HTTP + Split Out: growth (peak) | memory ratio |',
 		'|---|---|---|---|---|---|---|',
 		...[...r.p3].map(([size, { ours, http }]) => {
-			const oursOver = ours.peakRssMiB - r.base.peakRssMiB;
-			const httpOver = http.peakRssMiB - r.base.peakRssMiB;
-			const memoryRatio = oursOver < 10 || httpOver < 10 ? 'within noise' : x(oursOver / httpOver);
-			return `| ${size.toLocaleString('en-US')}${size === P3_MAIN_SIZE ? ' (main)' : ''} | ${ms(ours.nodesMs)} | ${ms(http.nodesMs)} | ${x(ours.nodesMs / http.nodesMs)} | ${mib(ours.peakRssMiB)} (${oursOver >= 0 ? '+' : ''}${mib(oursOver)}) | ${mib(http.peakRssMiB)} (${httpOver >= 0 ? '+' : ''}${mib(httpOver)}) | ${memoryRatio} |`;
+			const memoryRatio = ours.growthMiB < 10 || http.growthMiB < 10 ? 'within noise' : x(ours.growthMiB / http.growthMiB);
+			return `| ${size.toLocaleString('en-US')}${size === P3_MAIN_SIZE ? ' (main)' : ''} | ${ms(ours.nodesMs)} | ${ms(http.nodesMs)} | ${x(ours.nodesMs / http.nodesMs)} | +${mib(ours.growthMiB)} (${mib(ours.peakRssMiB)}) | +${mib(http.growthMiB)} (${mib(http.peakRssMiB)}) | ${memoryRatio} |`;
 		}),
 		'',
 		'## Reading',
