@@ -24,8 +24,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const P1_ITEMS = QUICK ? 50 : 200;
 const P2_ITEMS = QUICK ? 100 : 1000;
 const P2_LATENCY_MS = 20;
-const P3_SIZES = QUICK ? [1000] : [1000, 10_000, 100_000];
-const P3_MAIN_SIZE = QUICK ? 1000 : 10_000;
+const P3_SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
+const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
 
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -158,40 +158,54 @@ function parseRun(stdout: string): any {
 
 async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]): Promise<Measured> {
 	const env = n8n.env(await freePort(), await freePort());
+	// Output goes to a file, not a pipe: n8n exits right after printing, and a pipe would lose the
+	// end of a large run (100,000 items); writes to a file are synchronous.
+	const outFile = path.join(n8n.userFolder, `bench-${workflowId}.out`);
+	const out = fs.openSync(outFile, 'w');
+	const child = spawn(n8n.install.nodeBinary, [n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+		cwd: n8n.userFolder,
+		env,
+		stdio: ['ignore', out, 'pipe'],
+		detached: true,
+	});
+	fs.closeSync(out);
+	const pid = child.pid!;
 	return await new Promise((resolve, reject) => {
-		const child = spawn(n8n.install.nodeBinary, [n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-			cwd: n8n.userFolder,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		const pid = child.pid!;
-		const chunks: Buffer[] = [];
-		let tail = '';
-		// Resident memory of the n8n process, sampled from the execution's start to its end.
+		// Resident memory of the n8n process, sampled from the execution's start to its end, which
+		// the debug log lines in the output file mark.
 		let phase: 'boot' | 'running' | 'done' = 'boot';
 		let startKb: number | undefined;
 		let peakKb = 0;
+		let offset = 0;
+		let tail = '';
+		const reader = fs.openSync(outFile, 'r');
 		const sample = () => {
 			const kb = procStatusKb(pid, 'VmRSS');
 			if (kb !== undefined) peakKb = Math.max(peakKb, kb);
 			return kb;
 		};
-		const sampler = setInterval(() => phase === 'running' && sample(), 5);
-		child.stdout!.on('data', (chunk: Buffer) => {
-			chunks.push(chunk);
+		const tick = () => {
+			if (phase === 'running') sample();
 			if (phase === 'done') return;
-			const text = tail + chunk.toString('utf8');
-			if (phase === 'boot' && text.includes('Workflow execution started')) {
-				phase = 'running';
-				startKb = sample();
+			const buffer = Buffer.alloc(1 << 20);
+			for (;;) {
+				const read = fs.readSync(reader, buffer, 0, buffer.length, offset);
+				if (read <= 0) break;
+				offset += read;
+				const text = tail + buffer.subarray(0, read).toString('utf8');
+				if (phase === 'boot' && text.includes('Workflow execution started')) {
+					phase = 'running';
+					startKb = sample();
+				}
+				if (phase === 'running' && text.includes('Workflow execution finished')) {
+					sample();
+					phase = 'done';
+					return;
+				}
+				tail = text.slice(-100);
 			}
-			if (phase === 'running' && text.includes('Workflow execution finished')) {
-				sample();
-				phase = 'done';
-			}
-			tail = text.slice(-100);
-		});
+		};
+		const sampler = setInterval(tick, 5);
 		let stderr = '';
 		child.stderr!.on('data', (d) => (stderr += d));
 		const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 10 * 60_000);
@@ -199,12 +213,14 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			clearInterval(sampler);
+			fs.closeSync(reader);
 			try {
 				process.kill(-pid, 'SIGKILL'); // leftover task runner
 			} catch {
 				/* gone */
 			}
-			const stdout = Buffer.concat(chunks).toString('utf8');
+			const stdout = fs.readFileSync(outFile, 'utf8');
+			fs.rmSync(outFile, { force: true });
 			const run = parseRun(stdout);
 			if (!run || code !== 0 || run.data?.resultData?.error) {
 				reject(new Error(`${workflowId}: exit ${code}, ${run?.data?.resultData?.error?.message ?? 'no run'}\n${stderr.slice(-2000)}`));
