@@ -417,7 +417,7 @@ function report(r: {
 		'',
 		`Run by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per figure (median), ${r.minutes.toFixed(1)} min in all.`,
 		'',
-		`- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}`,
+		`- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()}`,
 		`- n8n ${r.n8n.version} on Node ${n8nNode} (\`n8n execute\`, SQLite, regular mode); bench and fetch on Node ${process.versions.node}`,
 		`- Package version ${require('../package.json').version}; the sandbox runs in the bench process on loopback`,
 		'',
