@@ -56,8 +56,10 @@ export function baseUrlProblem(value: unknown): string | undefined {
 /** The origin of a request's target, or undefined when it cannot be read. */
 function targetOrigin(requestOptions: IHttpRequestOptions): string | undefined {
 	try {
+		// n8n's HTTP Request node passes the address as `uri` (request-library options), our node as `url`.
+		const url = String(requestOptions.url ?? (requestOptions as { uri?: unknown }).uri ?? '');
 		const base = requestOptions.baseURL ? String(requestOptions.baseURL).replace(/\/+$/, '') : '';
-		const target = base && !/^[a-z][a-z0-9+.-]*:\/\//i.test(requestOptions.url) ? `${base}/${requestOptions.url.replace(/^\/+/, '')}` : requestOptions.url;
+		const target = base && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? `${base}/${url.replace(/^\/+/, '')}` : url;
 		return new URL(target).origin;
 	} catch {
 		return undefined;
