@@ -44,13 +44,11 @@ describe('a rate limit (429 + Retry-After) pauses the whole batch', () => {
 		expect(shared429s).toBeLessThanOrEqual(CONCURRENCY * windows());
 	}, 60_000);
 
-	it('costs no more rejections than 10 independent retriers doing the same work', async () => {
+	it('costs fewer rejections than 10 independent retriers doing the same work', async () => {
 		// Ten executions of 3 items each, side by side: each pauses only itself after a 429.
-		// Measured finding, not a wish: with an accurate Retry-After, independent retriers honour
-		// it too, and workers whose request just succeeded have usually started their next one
-		// before the first 429 of the window reaches the client. So the shared pause does not
-		// make materially fewer 429s here (about as many); it must not make more than one
-		// extra burst (one per item at once).
+		// Independent retriers honour Retry-After too, then all resume at once; the shared gate
+		// resumes with one request and widens gradually, so the API refuses fewer (measured: about
+		// half).
 		env.sandbox.setFaults({ rateLimit: LIMIT });
 		const runs = await Promise.all(
 			Array.from({ length: CONCURRENCY }, (_, k) =>
@@ -64,7 +62,7 @@ describe('a rate limit (429 + Retry-After) pauses the whole batch', () => {
 		for (const { run } of runs) expect(run.data.resultData.error).toBeUndefined();
 		const independent429s = rejected();
 		expect(shared429s).toBeGreaterThan(0);
-		expect(shared429s).toBeLessThanOrEqual(independent429s + CONCURRENCY);
+		expect(shared429s).toBeLessThan(independent429s);
 	}, 60_000);
 });
 

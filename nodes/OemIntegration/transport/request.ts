@@ -147,20 +147,48 @@ function buildPath(ctx: OemContext, request: OemRequest<unknown>): string {
 	return `/api/oem-api/${segments.join('/')}`;
 }
 
-/** Requests of one execution share a pause, so a 429 slows every item, not just the one that hit it. */
-const pauses = new WeakMap<object, { until: number }>();
-
-async function waitForSharedPause(ctx: OemContext) {
-	const pause = pauses.get(ctx);
-	const wait = pause ? pause.until - Date.now() : 0;
-	if (wait > 0) await sleep(wait);
+/**
+ * Requests of one execution share what a 429 taught them, so a rate limit slows every item, not
+ * just the one that hit it: all wait out the same pause, then go on one at a time and widen by
+ * one request per round of successes (as TCP does after congestion), so a still-limited API sees
+ * a trickle, not a burst. Measured: half the 429s of independent retriers (test/throughput).
+ */
+interface RateGate {
+	until: number;
+	/** How many requests may be under way at once; unlimited until the first 429. */
+	allowed: number;
+	inFlight: number;
+	waiters: Array<() => void>;
 }
 
-function extendSharedPause(ctx: OemContext, ms: number) {
-	const until = Date.now() + ms;
-	const pause = pauses.get(ctx);
-	if (!pause) pauses.set(ctx, { until });
-	else pause.until = Math.max(pause.until, until);
+const gates = new WeakMap<object, RateGate>();
+
+function gateOf(ctx: OemContext): RateGate {
+	let gate = gates.get(ctx);
+	if (!gate) gates.set(ctx, (gate = { until: 0, allowed: Infinity, inFlight: 0, waiters: [] }));
+	return gate;
+}
+
+/** Waits until this request may go; returns how to report its answer. */
+async function enterRateGate(ctx: OemContext): Promise<(refusedForRate: boolean) => void> {
+	const gate = gateOf(ctx);
+	for (;;) {
+		const wait = gate.until - Date.now();
+		if (wait > 0) await sleep(wait);
+		else if (gate.inFlight < Math.floor(gate.allowed)) break;
+		else await new Promise<void>((resolve) => gate.waiters.push(resolve));
+	}
+	gate.inFlight++;
+	return (refusedForRate) => {
+		gate.inFlight--;
+		gate.allowed = refusedForRate ? 1 : gate.allowed + 1 / gate.allowed;
+		for (const wake of gate.waiters.splice(0)) wake();
+	};
+}
+
+function extendRatePause(ctx: OemContext, ms: number) {
+	const gate = gateOf(ctx);
+	gate.until = Math.max(gate.until, Date.now() + ms);
 }
 
 function cancelled(ctx: OemContext): boolean {
@@ -298,17 +326,19 @@ async function sendRequest<T>(ctx: OemContext, request: OemRequest<T>): Promise<
 	const outcome: Outcome = { attempts: 0 };
 	let attempt: Attempt = {};
 	for (let retry = 0; ; retry++) {
-		await waitForSharedPause(ctx);
+		const leaveRateGate = await enterRateGate(ctx);
 		attempt = await send(ctx, { ...options });
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
+		const serverWait = attempt.response ? retryAfterMs(attempt.response) : undefined;
+		const wait = serverWait ?? backoff(retry, settings);
+		if (status === 429) extendRatePause(ctx, wait);
+		leaveRateGate(status === 429);
 		if (status !== undefined && status >= 200 && status < 300) {
 			return parseSuccess(ctx, request, attempt.response!, secrets);
 		}
 		if (retry >= settings.maxRetries || !isRetryable(attempt, request.idempotent)) break;
 		if (cancelled(ctx)) break;
-		const serverWait = attempt.response ? retryAfterMs(attempt.response) : undefined;
-		const wait = serverWait ?? backoff(retry, settings);
 		if (Date.now() - started + wait > MAX_RETRY_WINDOW_MS) {
 			outcome.stoppedBecause =
 				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
@@ -316,8 +346,8 @@ async function sendRequest<T>(ctx: OemContext, request: OemRequest<T>): Promise<
 					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`;
 			break;
 		}
-		if (status === 429) extendSharedPause(ctx, wait);
-		else await sleep(wait);
+		// After a 429 the rate gate does the waiting, for every item alike.
+		if (status !== 429) await sleep(wait);
 	}
 	throw failure(ctx, request, attempt, secrets, settings, outcome);
 }
