@@ -10,7 +10,7 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+		'^.+\\.ts$': 'ts-jest',
 	},
 	// one n8n at a time: each boots a full server and the CI machine has 2 cores
 	maxWorkers: 1,

@@ -11,7 +11,7 @@ module.exports = {
 	roots: ['<rootDir>/test/screenshots'],
 	testMatch: ['**/*.screenshots.ts'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+		'^.+\\.ts$': 'ts-jest',
 	},
 	maxWorkers: 1,
 	testTimeout: 120000,
