@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { CREDENTIAL_TYPE, NODE_TYPE, TOOL_NODE_TYPE, type CredentialFixture } from './harness';
+import { byId, templateFields } from '../helpers/parameters';
 
 export interface SandboxLike {
 	url: string;
@@ -133,25 +134,6 @@ function chain(id: string, name: string, nodes: N8nNode[], extra: Record<string,
 	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections, ...extra };
 }
 
-/** The resource mapper value of Credentials Input "Vendor Template" (Define Below). */
-export function templateFields(values: Record<string, string>) {
-	return {
-		mappingMode: 'defineBelow',
-		value: values,
-		matchingColumns: [],
-		schema: Object.keys(values).map((id) => ({
-			id,
-			displayName: id,
-			type: 'string',
-			required: false,
-			defaultMatch: false,
-			display: true,
-			canBeUsedToMatch: false,
-		})),
-	};
-}
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 // ---------------------------------------------------------------------------------------------
 // every operation, chained; secrets reach our node only through expressions on input items

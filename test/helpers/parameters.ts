@@ -1,0 +1,22 @@
+/** Node parameter values as n8n's editor saves them, shared by the in-process and real-n8n tests. */
+
+/** A resource locator set "By ID". */
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** The resource mapper value of Credentials Input "Vendor Template" (Define Below). */
+export function templateFields(values: Record<string, string>) {
+	return {
+		mappingMode: 'defineBelow',
+		value: values,
+		matchingColumns: [],
+		schema: Object.keys(values).map((id) => ({
+			id,
+			displayName: id,
+			type: 'string',
+			required: false,
+			defaultMatch: false,
+			display: true,
+			canBeUsedToMatch: false,
+		})),
+	};
+}
