@@ -7,6 +7,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+/** The credential type's name, as nodes, workflows and tests refer to it. */
+export const CREDENTIAL_TYPE = 'mspcOemApi';
+
 /** The body fields every OEM API call carries; the API has no auth header and no token exchange. */
 export function oemAuthFields(credentials: ICredentialDataDecryptedObject) {
 	return {
@@ -67,7 +70,7 @@ function targetOrigin(requestOptions: IHttpRequestOptions): string | undefined {
 }
 
 export class MspcOemApi implements ICredentialType {
-	name = 'mspcOemApi';
+	name = CREDENTIAL_TYPE;
 
 	displayName = 'MSPC OEM API';
 

@@ -9,10 +9,8 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { baseUrlProblem } from '../../../credentials/MspcOemApi.credentials';
+import { baseUrlProblem, CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { apiErrorSchema } from '../schemas';
-
-export const CREDENTIAL_TYPE = 'mspcOemApi';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions;
 
