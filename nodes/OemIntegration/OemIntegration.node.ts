@@ -2,10 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
-import * as integration from './actions/integration';
-import { optionsProperty } from './actions/common';
+import { optionsProperty } from './actions/descriptions';
+import { operationProperties } from './actions/operations';
 import { router } from './actions/router';
-import * as vendor from './actions/vendor';
 import { getCredentialFields } from './methods/resourceMapping';
 import { searchIntegrations, searchVendors } from './methods/listSearch';
 
@@ -24,22 +23,7 @@ export class OemIntegration implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Integration', value: 'integration' },
-					{ name: 'Vendor', value: 'vendor' },
-				],
-				default: 'integration',
-			},
-			...vendor.description,
-			...integration.description,
-			optionsProperty,
-		],
+		properties: [...operationProperties(), optionsProperty],
 	};
 
 	methods = {

@@ -1,27 +1,19 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runItems, type ItemOperation } from '../items';
-import { readOptions } from './common';
-import * as integration from './integration';
-import * as vendor from './vendor';
-
-const operations: Record<string, Record<string, ItemOperation>> = {
-	vendor: { list: vendor.list.execute },
-	integration: {
-		create: integration.create.execute,
-		list: integration.list.execute,
-		update: integration.update.execute,
-	},
-};
+import { runItems } from '../items';
+import type { OemOperation } from './node.type';
+import { operations } from './operations';
+import { readOptions } from './readers';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
+	const byOperation = (operations as Record<string, Record<string, OemOperation> | undefined>)[resource];
+	const run = byOperation && Object.prototype.hasOwnProperty.call(byOperation, operation) ? byOperation[operation] : undefined;
 	if (!run) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const { concurrency } = readOptions(this, 0);
-	return [await runItems(this, run, concurrency)];
+	return [await runItems(this, run.execute, concurrency)];
 }

@@ -2,30 +2,26 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { integrationMutationSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import {
-	idLocatorProperty,
-	organizationOemTokenProperty,
-	readOptions,
-	readOrganizationToken,
-	requireText,
-} from '../common';
+import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
+import { readOptions, readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 
-const show = { resource: ['integration'], operation: ['create'] };
+export const option = {
+	name: 'Create',
+	description: "Create an organization's integration with a vendor, storing the vendor credentials it needs",
+	action: 'Create an integration',
+};
 
 export const description: INodeProperties[] = [
-	{ ...organizationOemTokenProperty, displayOptions: { show } },
-	{
-		...idLocatorProperty({
-			name: 'vendorId',
-			displayName: 'Vendor',
-			description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
-			searchListMethod: 'searchVendors',
-			listPlaceholder: 'Select a vendor...',
-			idPlaceholder: 'e.g. 43211235',
-		}),
-		displayOptions: { show },
-	},
+	organizationOemTokenProperty,
+	idLocatorProperty({
+		name: 'vendorId',
+		displayName: 'Vendor',
+		description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
+		searchListMethod: 'searchVendors',
+		listPlaceholder: 'Select a vendor...',
+		idPlaceholder: 'e.g. 43211235',
+	}),
 	...credentialValueProperties('create'),
 ];
 

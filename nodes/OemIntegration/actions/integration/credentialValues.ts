@@ -8,7 +8,6 @@ import { emptyMap, type CredentialMap } from '../../schemas';
  * Create and Update. Keys are data: they are copied verbatim, never read as object paths.
  */
 export function credentialValueProperties(operation: 'create' | 'update'): INodeProperties[] {
-	const show = { resource: ['integration'], operation: [operation] };
 	const fieldsSource = operation === 'create' ? 'vendorId' : 'integrationId';
 	return [
 		{
@@ -16,7 +15,6 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			name: 'credentialsMode',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show },
 			options: [
 				{
 					name: 'Vendor Template',
@@ -54,7 +52,7 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 					supportAutoMap: true,
 				},
 			},
-			displayOptions: { show: { ...show, credentialsMode: ['template'] } },
+			displayOptions: { show: { credentialsMode: ['template'] } },
 		},
 		{
 			displayName: 'Credential Values',
@@ -63,7 +61,7 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			typeOptions: { multipleValues: true },
 			placeholder: 'Add Credential Value',
 			default: {},
-			displayOptions: { show: { ...show, credentialsMode: ['keyValue'] } },
+			displayOptions: { show: { credentialsMode: ['keyValue'] } },
 			options: [
 				{
 					displayName: 'Value',
@@ -93,7 +91,7 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			name: 'credentialsJson',
 			type: 'json',
 			default: '{\n  "api key": ""\n}',
-			displayOptions: { show: { ...show, credentialsMode: ['json'] } },
+			displayOptions: { show: { credentialsMode: ['json'] } },
 			description: 'An object whose keys are the credential keys and whose values are strings',
 		},
 	];

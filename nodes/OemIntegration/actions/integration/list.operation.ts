@@ -2,22 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { integrationListSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import {
-	limitProperty,
-	organizationOemTokenProperty,
-	readOptions,
-	readOrganizationToken,
-	returnAllProperty,
-} from '../common';
+import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
+import { readOptions, readOrganizationToken } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
 
-const show = { resource: ['integration'], operation: ['list'] };
+export const option = {
+	name: 'List',
+	description: "List an organization's integrations and the credential keys each one uses",
+	action: 'List integrations',
+};
 
-export const description: INodeProperties[] = [
-	{ ...organizationOemTokenProperty, displayOptions: { show } },
-	{ ...returnAllProperty, displayOptions: { show } },
-	{ ...limitProperty, displayOptions: { show: { ...show, returnAll: [false] } } },
-];
+export const description: INodeProperties[] = [organizationOemTokenProperty, returnAllProperty, limitProperty];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);

@@ -2,31 +2,27 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { integrationMutationSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import {
-	idLocatorProperty,
-	organizationOemTokenProperty,
-	readOptions,
-	readOrganizationToken,
-	requireText,
-} from '../common';
+import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
+import { readOptions, readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 
-const show = { resource: ['integration'], operation: ['update'] };
+export const option = {
+	name: 'Update',
+	description: "Replace the stored vendor credentials of an organization's existing integration",
+	action: 'Update an integration',
+};
 
 export const description: INodeProperties[] = [
-	{ ...organizationOemTokenProperty, displayOptions: { show } },
-	{
-		...idLocatorProperty({
-			name: 'integrationId',
-			displayName: 'Integration',
-			description:
-				'The integration whose credentials to replace: its ID, as returned by Integration: Create or Integration: List',
-			searchListMethod: 'searchIntegrations',
-			listPlaceholder: 'Select an integration...',
-			idPlaceholder: 'e.g. 67ae3bcff05cb32e0cb6d9b7',
-		}),
-		displayOptions: { show },
-	},
+	organizationOemTokenProperty,
+	idLocatorProperty({
+		name: 'integrationId',
+		displayName: 'Integration',
+		description:
+			'The integration whose credentials to replace: its ID, as returned by Integration: Create or Integration: List',
+		searchListMethod: 'searchIntegrations',
+		listPlaceholder: 'Select an integration...',
+		idPlaceholder: 'e.g. 67ae3bcff05cb32e0cb6d9b7',
+	}),
 	...credentialValueProperties('update'),
 ];
 

@@ -2,21 +2,25 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { vendorListSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
-import { limitProperty, readOptions, returnAllProperty } from '../common';
+import { limitProperty, returnAllProperty } from '../descriptions';
+import { readOptions } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
 
-const show = { resource: ['vendor'], operation: ['list'] };
+export const option = {
+	name: 'List',
+	description: 'List the vendors that can be added as integrations, with the credential keys each one needs',
+	action: 'List vendors',
+};
 
 export const description: INodeProperties[] = [
-	{ ...returnAllProperty, displayOptions: { show } },
-	{ ...limitProperty, displayOptions: { show: { ...show, returnAll: [false] } } },
+	returnAllProperty,
+	limitProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Integration Status',
