@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { OemExecution } from './transport/execution';
+
 /** What an operation does for one input item: the JSON of the output items it yields. */
-export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+export type ItemOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution,
+) => Promise<IDataObject[]>;
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
@@ -35,13 +41,14 @@ export async function runItems(
 	const inputCount = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(inputCount);
 	const failures = new Map<number, Error>();
+	const execution = new OemExecution(ctx);
 	let next = 0;
 
 	const worker = async () => {
 		while (next < inputCount && (failures.size === 0 || ctx.continueOnFail())) {
 			const itemIndex = next++;
 			try {
-				const jsons = await operation.call(ctx, itemIndex);
+				const jsons = await operation.call(ctx, itemIndex, execution);
 				results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				const nodeError = asNodeError(ctx, error, itemIndex);

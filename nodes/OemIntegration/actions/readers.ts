@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/request';
+import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/settings';
 
 interface NodeOptions extends RequestSettings {
 	concurrency: number;

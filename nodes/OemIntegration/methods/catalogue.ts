@@ -2,11 +2,12 @@ import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../schemas';
+import type { OemExecution } from '../transport/execution';
 import { oemApiRequest } from '../transport/request';
 
 /** What the editor's dropdowns and field loaders read: one request per list per load. */
-export async function fetchVendors(ctx: ILoadOptionsFunctions): Promise<Vendor[]> {
-	const { vendors } = await oemApiRequest(ctx, {
+export async function fetchVendors(execution: OemExecution): Promise<Vendor[]> {
+	const { vendors } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['vendor'],
 		schema: vendorListSchema,
@@ -16,7 +17,8 @@ export async function fetchVendors(ctx: ILoadOptionsFunctions): Promise<Vendor[]
 	return vendors;
 }
 
-export async function fetchIntegrations(ctx: ILoadOptionsFunctions): Promise<Integration[]> {
+export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {
+	const { ctx } = execution;
 	const token = ctx.getCurrentNodeParameter('organizationOemToken') as unknown;
 	if (typeof token !== 'string' || token.trim() === '' || token.startsWith('=')) {
 		throw new NodeOperationError(
@@ -25,7 +27,7 @@ export async function fetchIntegrations(ctx: ILoadOptionsFunctions): Promise<Int
 			{ description: 'The list needs a token it can read now; with an expression, choose the integration By ID instead.' },
 		);
 	}
-	const { integrations } = await oemApiRequest(ctx, {
+	const { integrations } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['integration', 'list'],
 		body: { organizationOemToken: token.trim() },

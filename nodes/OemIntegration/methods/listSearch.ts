@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { OemExecution } from '../transport/execution';
 import { fetchIntegrations, fetchVendors } from './catalogue';
 
 function matches(filter: string | undefined, ...texts: string[]) {
@@ -8,7 +9,7 @@ function matches(filter: string | undefined, ...texts: string[]) {
 }
 
 export async function searchVendors(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const vendors = await fetchVendors(this);
+	const vendors = await fetchVendors(new OemExecution(this));
 	return {
 		results: vendors
 			.filter((vendor) => matches(filter, vendor.name, vendor.id))
@@ -22,8 +23,9 @@ export async function searchIntegrations(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	// One after the other: a rejected token then costs no vendor request.
-	const integrations = await fetchIntegrations(this);
-	const vendors = await fetchVendors(this);
+	const execution = new OemExecution(this);
+	const integrations = await fetchIntegrations(execution);
+	const vendors = await fetchVendors(execution);
 	const vendorNames = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
 	return {
 		results: integrations

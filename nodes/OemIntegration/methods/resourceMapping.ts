@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { OemExecution } from '../transport/execution';
 import { fetchIntegrations, fetchVendors } from './catalogue';
 
 function selectedId(ctx: ILoadOptionsFunctions, name: string): string {
@@ -19,12 +20,13 @@ function field(key: string): ResourceMapperField {
  */
 export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const operation = this.getNodeParameter('operation', 'create') as string;
+	const execution = new OemExecution(this);
 	const keys = new Set<string>();
 	let vendorId: string;
 	if (operation === 'update') {
 		const integrationId = selectedId(this, 'integrationId');
 		if (!integrationId) return { fields: [], emptyFieldsNotice: 'Select an integration first' };
-		const integration = (await fetchIntegrations(this)).find((entry) => entry.id === integrationId);
+		const integration = (await fetchIntegrations(execution)).find((entry) => entry.id === integrationId);
 		if (!integration) {
 			throw new NodeOperationError(this.getNode(), `No integration with ID "${integrationId}" in this organization`);
 		}
@@ -34,7 +36,7 @@ export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<
 		vendorId = selectedId(this, 'vendorId');
 		if (!vendorId) return { fields: [], emptyFieldsNotice: 'Select a vendor first' };
 	}
-	const vendor = (await fetchVendors(this)).find((entry) => entry.id === vendorId);
+	const vendor = (await fetchVendors(execution)).find((entry) => entry.id === vendorId);
 	const vendorKeys = vendor ? Object.keys(vendor.integrationCredentialTemplate) : [];
 	const ordered = [...vendorKeys, ...[...keys].filter((key) => !vendorKeys.includes(key))];
 	if (ordered.length === 0) {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { integrationMutationSchema } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
 import { oemApiRequest } from '../../transport/request';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
 import { readOptions, readOrganizationToken, requireText } from '../readers';
@@ -25,7 +26,11 @@ export const description: INodeProperties[] = [
 	...credentialValueProperties('create'),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution,
+): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
 	const vendorId = requireText(
 		this,
@@ -35,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Pick a vendor from the list, or give its ID (the id field of Vendor: List).',
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const { integration } = await oemApiRequest(this, {
+	const { integration } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['integration'],
 		body: { organizationOemToken, data: { vendorId, integrationCredentials } },

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { integrationListSchema } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
 import { oemApiRequest } from '../../transport/request';
 import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
@@ -14,9 +15,13 @@ export const option = {
 
 export const description: INodeProperties[] = [organizationOemTokenProperty, returnAllProperty, limitProperty];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution,
+): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const { integrations } = await oemApiRequest(this, {
+	const { integrations } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['integration', 'list'],
 		body: { organizationOemToken },

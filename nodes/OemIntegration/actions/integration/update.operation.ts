@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { integrationMutationSchema } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
 import { oemApiRequest } from '../../transport/request';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
 import { readOptions, readOrganizationToken, requireText } from '../readers';
@@ -26,7 +27,11 @@ export const description: INodeProperties[] = [
 	...credentialValueProperties('update'),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution,
+): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
 	const integrationId = requireText(
 		this,
@@ -36,7 +41,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const { integration } = await oemApiRequest(this, {
+	const { integration } = await oemApiRequest(execution, {
 		method: 'PATCH',
 		path: ['integration', integrationId],
 		body: { organizationOemToken, data: { integrationCredentials } },

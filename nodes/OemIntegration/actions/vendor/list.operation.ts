@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { vendorListSchema } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
 import { oemApiRequest } from '../../transport/request';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { readOptions } from '../readers';
@@ -63,9 +64,13 @@ interface VendorFilters {
 	nameContains?: string;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution,
+): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as VendorFilters;
-	const { vendors } = await oemApiRequest(this, {
+	const { vendors } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['vendor'],
 		schema: vendorListSchema,

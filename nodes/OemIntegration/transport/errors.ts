@@ -1,0 +1,160 @@
+/**
+ * Every message the transport gives, worded for the user: what failed, why, and what to do,
+ * with the API's own words (secrets removed) in the description.
+ */
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { apiErrorSchema } from '../schemas';
+import { NOT_SENT_CODES, RESET_CODES, TIMEOUT_CODES, CANCELED_CODE } from './networkErrors';
+import { excerpt, redact } from './redact';
+import type { OemRequest } from './request';
+import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
+import type { Attempt, RawResponse } from './retry';
+import type { RequestSettings } from './settings';
+
+/** How the attempts of one request went, for the final message. */
+export interface Outcome {
+	attempts: number;
+	/** Why retrying stopped before maxRetries was used up, if it did. */
+	stoppedBecause?: string;
+}
+
+const BASE_URL_HINT = "check that the credential's Base URL is your MSPCentric address";
+
+const UNCERTAIN =
+	'. The integration may have been created anyway: check with Integration: List before running this item again';
+
+/** "an HTML page (title: 502 Bad Gateway)". */
+function describeHtml(text: string, secrets: string[]): string {
+	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
+	const words = (title ?? heading ?? '').replace(/<[^>]*>/g, '');
+	return `an HTML page instead of JSON${words.trim() ? ` (titled "${excerpt(words, secrets, 100)}")` : ''}`;
+}
+
+/** A 2xx answer that is not the JSON the operation expects. */
+export function unexpectedAnswerError(
+	node: INode,
+	request: OemRequest<unknown>,
+	response: RawResponse,
+	text: string,
+	problem: UnexpectedAnswer,
+	secrets: string[],
+): NodeApiError {
+	const issues = (problem.kind === 'shape' ? problem.issues : [])
+		.slice(0, 3)
+		.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+		.join('; ');
+	const detail = {
+		empty: 'an empty body',
+		notJson: 'a body that is not JSON',
+		html: problem.kind === 'html' ? describeHtml(text, secrets) : '',
+		shape: `a body of an unexpected shape (${issues})`,
+	}[problem.kind];
+	let message = `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`;
+	if (!request.idempotent) {
+		message += '. The API reported success, so it was probably done: check with Integration: List before running this item again';
+	}
+	const start = text.trim() ? ` Start of the answer: ${excerpt(text, secrets, 200)}` : '';
+	return new NodeApiError(node, { message: 'Unexpected response', httpCode: String(response.statusCode) } as JsonObject, {
+		message: redact(message, secrets),
+		description: `Check that the credential's Base URL points at the MSPC OEM API.${start}`,
+		httpCode: String(response.statusCode),
+		itemIndex: request.itemIndex,
+	});
+}
+
+/** The API's own words from an error body, if it sent any. */
+export function apiMessage(text: string, secrets: string[]): string {
+	const parsed = apiErrorSchema.safeParse(parseJson(text));
+	if (parsed.success) {
+		const message = parsed.data.message ?? parsed.data.error;
+		if (message) return `The API said: ${excerpt(Array.isArray(message) ? message.join('; ') : message, secrets, 500)}`;
+	}
+	if (looksLikeHtml(text)) return `The API answered with ${describeHtml(text, secrets)}, as a proxy or gateway in front of it does`;
+	return text.trim() ? `The API said: ${excerpt(text, secrets, 300)}` : 'The API sent no message (empty body)';
+}
+
+/** "Could not <action>: <why>[: <hint>][. <what to do>]" for an HTTP error status. */
+export function statusMessage(status: number, request: OemRequest<unknown>, outcome: Outcome, response: RawResponse): string {
+	const retries = outcome.attempts - 1;
+	const through = retries > 0 ? ` on all ${outcome.attempts} attempts` : '';
+	const why: Record<number, string> = {
+		400: 'the MSPC OEM API rejected the request as malformed (400)',
+		401: 'the client credentials were rejected (401): check the Client ID, Client Secret and Scope in the credential',
+		403: 'the organization OEM token was rejected (403): check the Organization OEM Token parameter',
+		404: `not found (404)`,
+		405: `the MSPC OEM API does not accept this request method (405): ${BASE_URL_HINT}`,
+		409: 'it already exists (409)',
+		413: 'the request is too large for the MSPC OEM API (413): send fewer or shorter credential values',
+		429: `the MSPC OEM API is rate limiting requests (429)${through}`,
+	};
+	let text: string;
+	if (why[status]) text = why[status];
+	else if (status >= 500) text = `the MSPC OEM API failed with a server error (${status})${through}`;
+	else if (status >= 300 && status < 400) {
+		const location = response.headers.location;
+		const target = typeof location === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(location)?.[0] : undefined;
+		text = `the MSPC OEM API answered with a redirect (${status})${target ? ` to ${target}` : ''}, which is not followed so that credentials go only to the Base URL: ${BASE_URL_HINT}`;
+	} else text = `the MSPC OEM API answered HTTP ${status}`;
+	const hint = request.hints?.[status] ?? (status === 404 ? BASE_URL_HINT : undefined);
+	if (hint) text += `: ${hint}`;
+	if (status === 429) {
+		text += request.idempotent
+			? outcome.stoppedBecause
+				? ''
+				: '. Lower Items at Once, or raise Max Retries or Retry Delay'
+			: '. The API refused it, so nothing was created: run this item again later';
+	}
+	if (outcome.stoppedBecause) text += `. Stopped retrying: ${outcome.stoppedBecause}`;
+	return `Could not ${request.action}: ${text}`;
+}
+
+/** The error for a request that did not succeed: an HTTP error status or a network failure. */
+export function requestFailure(
+	node: INode,
+	request: OemRequest<unknown>,
+	attempt: Attempt,
+	secrets: string[],
+	settings: RequestSettings,
+	outcome: Outcome,
+): NodeApiError {
+	const { response, networkCode } = attempt;
+	if (response) {
+		const status = response.statusCode;
+		let message = statusMessage(status, request, outcome, response);
+		if (!request.idempotent && status >= 500) message += UNCERTAIN;
+		message = redact(message, secrets);
+		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
+			message,
+			description: apiMessage(bodyText(response.body), secrets),
+			httpCode: String(status),
+			itemIndex: request.itemIndex,
+		});
+	}
+	const code = networkCode ?? 'UNKNOWN';
+	const through = outcome.attempts > 1 ? ` (${outcome.attempts} attempts)` : '';
+	// The code goes into the description: n8n replaces any message that names one with its own text.
+	let message: string;
+	if (code === 'CERT') {
+		message = `Could not ${request.action}: the TLS certificate of the Base URL's host was not accepted${through}; check the credential's Base URL`;
+	} else if (NOT_SENT_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API could not be reached${through}; check the credential's Base URL and your network`;
+	} else if (TIMEOUT_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms${through}; raise the Timeout option if it is just slow`;
+	} else if (RESET_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API closed the connection before answering${through}`;
+	} else if (code === CANCELED_CODE) {
+		message = `Could not ${request.action}: the execution was cancelled`;
+	} else {
+		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
+	}
+	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
+	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += UNCERTAIN;
+	return new NodeApiError(node, { message } as JsonObject, {
+		message,
+		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,
+		itemIndex: request.itemIndex,
+	});
+}

@@ -1,0 +1,72 @@
+import { CANCELED_CODE, NOT_SENT_CODES } from './networkErrors';
+import { MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, type RequestSettings } from './settings';
+
+export interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** One try of a request: an answer, or the network error code that stood in its way. */
+export interface Attempt {
+	response?: RawResponse;
+	/** A network failure's code, such as ECONNREFUSED. */
+	networkCode?: string;
+}
+
+/** The wait a 429 or 503 asks for, in milliseconds: seconds or an HTTP date. */
+export function retryAfterMs(response: RawResponse, now = Date.now()): number | undefined {
+	const header = response.headers['retry-after'];
+	const value = (Array.isArray(header) ? header[0] : header)?.trim();
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, capped. */
+export function backoff(retry: number, settings: RequestSettings, random = Math.random()): number {
+	const exponential = Math.min(MAX_BACKOFF_MS, settings.retryDelay * 2 ** retry);
+	return exponential / 2 + random * (exponential / 2);
+}
+
+/**
+ * Whether the failure can be retried. Reads and updates retry on 429, 5xx and network errors;
+ * a create retries only where the failure proves the server did not process it.
+ */
+export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
+	const status = attempt.response?.statusCode;
+	if (status === 429) return idempotent || retryAfterMs(attempt.response!) !== undefined;
+	if (status !== undefined) return idempotent && status >= 500;
+	if (attempt.networkCode === CANCELED_CODE) return false;
+	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
+}
+
+/** What to do after a failed attempt: wait and try again, or stop (and why, when it is not obvious). */
+export type RetryDecision = { retry: true; waitMs: number } | { retry: false; stoppedBecause?: string };
+
+export function decideRetry(options: {
+	attempt: Attempt;
+	/** 0 for the first retry. */
+	retry: number;
+	settings: RequestSettings;
+	idempotent: boolean;
+	/** Milliseconds since the first attempt started. */
+	elapsedMs: number;
+	random?: number;
+}): RetryDecision {
+	const { attempt, retry, settings, idempotent, elapsedMs } = options;
+	if (retry >= settings.maxRetries || !isRetryable(attempt, idempotent)) return { retry: false };
+	const serverWait = attempt.response ? retryAfterMs(attempt.response) : undefined;
+	const waitMs = serverWait ?? backoff(retry, settings, options.random);
+	if (elapsedMs + waitMs > MAX_RETRY_WINDOW_MS) {
+		return {
+			retry: false,
+			stoppedBecause:
+				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
+					? `the API asked to wait ${Math.ceil(serverWait / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
+					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`,
+		};
+	}
+	return { retry: true, waitMs };
+}
