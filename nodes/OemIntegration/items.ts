@@ -29,36 +29,52 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) 
 }
 
 /**
- * Runs an operation over every input item, `concurrency` at a time. Output keeps input order,
- * every item is paired with its input, and under Continue On Fail a failed input yields one error
- * item while the others still run; otherwise the first failure (in input order) stops the node.
+ * Runs an operation over every input item, several at a time: a fixed number (Items at Once), or
+ * in Auto as many as the execution's flow controller allows at the moment. Output keeps input
+ * order, every item is paired with its input, and under Continue On Fail a failed input yields one
+ * error item while the others still run; otherwise the first failure (in input order) stops the
+ * node and no further item is started.
  */
 export async function runItems(
 	ctx: IExecuteFunctions,
 	operation: ItemOperation,
-	concurrency: number,
+	concurrency: number | undefined,
 ): Promise<INodeExecutionData[]> {
 	const inputCount = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(inputCount);
 	const failures = new Map<number, Error>();
-	const execution = new OemExecution(ctx);
-	let next = 0;
+	const auto = concurrency === undefined;
+	const execution = new OemExecution(ctx, { auto });
+	const fixed = Math.max(1, Math.floor(Number(concurrency)) || 1);
+	const window = () => (auto ? execution.flow.window : fixed);
+	const stopped = () => failures.size > 0 && !ctx.continueOnFail();
 
-	const worker = async () => {
-		while (next < inputCount && (failures.size === 0 || ctx.continueOnFail())) {
-			const itemIndex = next++;
-			try {
-				const jsons = await operation.call(ctx, itemIndex, execution);
-				results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-			} catch (error) {
-				const nodeError = asNodeError(ctx, error, itemIndex);
-				if (ctx.continueOnFail()) results[itemIndex] = [errorItem(nodeError, itemIndex)];
-				else failures.set(itemIndex, nodeError);
-			}
+	const runOne = async (itemIndex: number) => {
+		try {
+			const jsons = await operation.call(ctx, itemIndex, execution);
+			results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			const nodeError = asNodeError(ctx, error, itemIndex);
+			if (ctx.continueOnFail()) results[itemIndex] = [errorItem(nodeError, itemIndex)];
+			else failures.set(itemIndex, nodeError);
 		}
 	};
-	const workers = Math.max(1, Math.min(Math.floor(concurrency) || 1, inputCount));
-	await Promise.all(Array.from({ length: workers }, worker));
+
+	await new Promise<void>((resolve) => {
+		let next = 0;
+		let active = 0;
+		const fill = () => {
+			while (next < inputCount && !stopped() && active < window()) {
+				active++;
+				void runOne(next++).finally(() => {
+					active--;
+					fill();
+				});
+			}
+			if (active === 0) resolve();
+		};
+		fill();
+	});
 
 	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 	return results.flat();

@@ -74,6 +74,9 @@ const credentialType = new MspcOemApi();
 
 /** Holds the credential data like n8n's store does and authenticates with our credential type. */
 export class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often n8n read (in a real n8n: queried and decrypted) the credential. */
+	reads = 0;
+
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
 		super();
 	}
@@ -99,6 +102,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted() {
+		this.reads++;
 		return { ...this.data };
 	}
 
@@ -126,6 +130,8 @@ export interface RunResult {
 	task: ITaskData;
 	/** Our node's output items (main output 0). */
 	output: INodeExecutionData[];
+	/** How often the credential was read from n8n's store during the run. */
+	credentialReads: number;
 }
 
 function buildWorkflow(options: { parameters: INode['parameters']; items?: object[]; continueOnFail?: boolean }) {
@@ -186,7 +192,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	} as never);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
-	const additionalData = additionalDataFor(options.credentials, { hooks });
+	const credentialsHelper = new TestCredentialsHelper(options.credentials);
+	const additionalData = additionalDataFor(options.credentials, { hooks, credentialsHelper });
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
@@ -197,7 +204,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const run = await finished.promise;
 	const task = run.data.resultData.runData['MSPC OEM']?.[0];
 	if (!task) throw new Error(`Our node did not run: ${run.data.resultData.error?.message ?? 'no error'}`);
-	return { run, task, output: task.data?.main?.[0] ?? [] };
+	return { run, task, output: task.data?.main?.[0] ?? [], credentialReads: credentialsHelper.reads };
 }
 
 /**

@@ -31,12 +31,18 @@ describe('Items at Once', () => {
 		expect(maxInFlight(env.sandbox.requests, latencyMs)).toBe(concurrency);
 	});
 
-	it('defaults to 5 at once when the option is not set', async () => {
+	it('without the option paces itself (Auto): 4 in flight first, more while answers are fast and clean, never over 32', async () => {
 		const latencyMs = 80;
 		env.sandbox.setFaults({ latencyMs });
-		const { output } = await runNode({ credentials: env.credentials, parameters: updateParameters(), items: items(20) });
-		expect(output).toHaveLength(20);
-		expect(maxInFlight(env.sandbox.requests, latencyMs)).toBe(5);
+		const { output } = await runNode({ credentials: env.credentials, parameters: updateParameters(), items: items(50) });
+		expect(output).toHaveLength(50);
+		const requests = env.sandbox.requests;
+		expect(maxInFlight(requests.slice(0, 4), latencyMs)).toBe(4);
+		// The fifth request waits for an answer to the first round.
+		expect(requests[4].at - requests[0].at).toBeGreaterThanOrEqual(latencyMs - 5);
+		const most = maxInFlight(requests, latencyMs);
+		expect(most).toBeGreaterThanOrEqual(8);
+		expect(most).toBeLessThanOrEqual(32);
 	});
 
 	it('never has more in flight than there are items', async () => {

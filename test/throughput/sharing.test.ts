@@ -127,3 +127,20 @@ describe('list requests shared across items', () => {
 		expect([8, 9, 10, 11].map(countFor)).toEqual([ITEMS, 1, 0, 0]);
 	});
 });
+
+describe('the credential', () => {
+	it("is read from n8n's store once per execution, however many items and retries, and still authenticates every request", async () => {
+		env.sandbox.injectNext({ status: 503, times: 3 });
+		const { output, credentialReads } = await runNode({
+			credentials: env.credentials,
+			parameters: updateParameters({ retryDelay: 1 }),
+			items: Array.from({ length: 12 }, (_, i) => updateItem(i)),
+		});
+		expect(output).toHaveLength(12);
+		expect(env.sandbox.requests).toHaveLength(15);
+		expect(credentialReads).toBe(1);
+		for (const request of env.sandbox.requests) {
+			expect(request.body).toMatchObject({ clientId: env.credentials.clientId, grantType: 'client_credentials' });
+		}
+	});
+});

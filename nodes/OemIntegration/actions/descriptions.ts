@@ -78,7 +78,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 5,
 			description:
-				'How many input items to send requests for at the same time. 1 sends one request after another.',
+				'How many input items to send requests for at the same time; 1 sends one request after another. Without this option the node paces itself (Auto): it starts with 4, widens while the API answers fast and cleanly, up to 32, and narrows at once on a rate limit (429), a server error or slower answers.',
 		},
 		{
 			displayName: 'Max Retries',

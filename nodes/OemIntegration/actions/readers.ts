@@ -4,13 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/settings';
 
 interface NodeOptions extends RequestSettings {
-	concurrency: number;
+	/** Items at Once: a fixed number, or undefined for Auto. */
+	concurrency?: number;
 }
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<NodeOptions>;
 	return {
-		concurrency: options.concurrency ?? 5,
+		concurrency: options.concurrency,
 		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
 		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
 		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,

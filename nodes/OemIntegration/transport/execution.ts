@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { RateGate } from './rateGate';
+import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
+import { FlowController } from './flowControl';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -10,13 +11,34 @@ export type OemContext = IExecuteFunctions | ILoadOptionsFunctions;
  * executions (a second queue-mode worker needs nothing from the first).
  */
 export class OemExecution<Context extends OemContext = OemContext> {
-	/** One 429 pause and request window for all items. */
-	readonly rateGate = new RateGate();
+	/** The pace of all items' requests: the shared 429 pause and, in Auto, the adaptive window. */
+	readonly flow: FlowController;
 
 	/** Answers of identical reads, so items asking the same thing send it once. */
 	private readonly answers = new Map<string, Promise<unknown>>();
 
-	constructor(readonly ctx: Context) {}
+	private credential?: Promise<ICredentialsDecrypted>;
+
+	/** `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it. */
+	constructor(
+		readonly ctx: Context,
+		options: { auto?: boolean } = {},
+	) {
+		this.flow = new FlowController(options.auto ?? false);
+	}
+
+	/**
+	 * The credential, read (a database query and a decryption in n8n) once per execution and
+	 * handed to n8n's request helper, which then applies the credential type's `authenticate`
+	 * without reading it again.
+	 */
+	async credentials(itemIndex?: number): Promise<ICredentialsDecrypted & { data: ICredentialDataDecryptedObject }> {
+		this.credential ??= this.ctx.getCredentials(CREDENTIAL_TYPE, itemIndex).then((data) => {
+			const reference = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+			return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+		});
+		return (await this.credential) as ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
+	}
 
 	/** The answer of `key`, asked once per execution. */
 	async shared<T>(key: string, ask: () => Promise<T>): Promise<T> {

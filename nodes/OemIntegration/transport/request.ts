@@ -1,14 +1,15 @@
-import type { IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import type { ZodTypeDef, ZodType } from 'zod';
 
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
 import type { OemExecution } from './execution';
-import { networkCodeOf } from './networkErrors';
+import { CANCELED_CODE, NOT_SENT_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf } from './redact';
 import { parseSuccess } from './response';
 import { decideRetry, retryAfterMs, backoff, type Attempt, type RawResponse } from './retry';
+import type { FlowSignal } from './flowControl';
 import { checkedSettings, type RequestSettings } from './settings';
 import { buildPath, resolveBaseUrl } from './url';
 
@@ -46,10 +47,16 @@ export async function oemApiRequest<T>(execution: OemExecution, request: OemRequ
 }
 
 /** One attempt through n8n's helper, which applies the credential type's `authenticate`. */
-async function send(execution: OemExecution, options: IHttpRequestOptions): Promise<Attempt> {
+async function send(
+	execution: OemExecution,
+	options: IHttpRequestOptions,
+	credentialsDecrypted: ICredentialsDecrypted,
+): Promise<Attempt> {
 	const { ctx } = execution;
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as RawResponse;
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted,
+		})) as RawResponse;
 		return { response };
 	} catch (error) {
 		// The caught error may hold the request options, body and secrets included: keep only its code.
@@ -57,12 +64,26 @@ async function send(execution: OemExecution, options: IHttpRequestOptions): Prom
 	}
 }
 
+/** What an attempt says about the API's load. */
+function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
+	const status = attempt.response?.statusCode;
+	if (status === 429) return { kind: 'rateLimited' };
+	if (status === undefined) {
+		// Refused, unreachable or cancelled says nothing about load; a timeout or a reset does.
+		const code = attempt.networkCode ?? '';
+		return NOT_SENT_CODES.includes(code) || code === CANCELED_CODE ? { kind: 'neutral' } : { kind: 'overloaded' };
+	}
+	if (status >= 500) return { kind: 'overloaded' };
+	return status < 300 ? { kind: 'success', latencyMs } : { kind: 'neutral' };
+}
+
 /** Attempts until success, a failure not worth retrying, or the retry budget is spent. */
 async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): Promise<T> {
-	const { ctx, rateGate } = execution;
+	const { ctx, flow } = execution;
 	const node = ctx.getNode();
 	const settings = checkedSettings(request.settings);
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, request.itemIndex);
+	const credential = await execution.credentials(request.itemIndex);
+	const credentials = credential.data;
 	const baseUrl = resolveBaseUrl(node, credentials.baseUrl);
 	const path = buildPath(node, request.path, request.action, request.itemIndex);
 	const body = request.body ?? {};
@@ -84,13 +105,14 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 	const started = Date.now();
 	const outcome: Outcome = { attempts: 0 };
 	for (let retry = 0; ; retry++) {
-		const leaveRateGate = await rateGate.enter();
-		const attempt = await send(execution, { ...options });
+		const leave = await flow.enter();
+		const sentAt = Date.now();
+		const attempt = await send(execution, { ...options }, credential);
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
 		const random = Math.random();
-		if (status === 429) rateGate.pause(retryAfterMs(attempt.response!) ?? backoff(retry, settings, random));
-		leaveRateGate(status === 429);
+		if (status === 429) flow.pause(retryAfterMs(attempt.response!) ?? backoff(retry, settings, random));
+		leave(flowSignal(attempt, Date.now() - sentAt));
 		if (status !== undefined && status >= 200 && status < 300) {
 			return parseSuccess(node, request, attempt.response!, secrets);
 		}
@@ -99,7 +121,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 			if (!decision.retry) outcome.stoppedBecause = decision.stoppedBecause;
 			throw requestFailure(node, request, attempt, secrets, settings, outcome);
 		}
-		// After a 429 the rate gate does the waiting, for every item alike.
+		// After a 429 the flow controller does the waiting, for every item alike.
 		if (status !== 429) await sleep(decision.waitMs);
 	}
 }

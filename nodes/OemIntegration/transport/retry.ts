@@ -20,7 +20,8 @@ export function retryAfterMs(response: RawResponse, now = Date.now()): number | 
 	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-	const date = Date.parse(value);
+	// Otherwise only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone takes "-1" as a year.
+	const date = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
