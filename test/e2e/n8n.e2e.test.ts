@@ -21,22 +21,20 @@
 import { randomBytes } from 'node:crypto';
 
 import { DEFAULT_SEED, startSandbox, type RecordedRequest, type RunningSandbox } from '../../sandbox';
-import { ensureN8n, DEFAULT_N8N_VERSIONS } from '../../scripts/n8n-install';
 import {
 	CREDENTIAL_TYPE,
+	DEFAULT_N8N_VERSIONS,
 	N8nInstance,
 	NODE_TYPE,
 	PACKAGE_NAME,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
 	TOOL_NODE_TYPE,
-	locateSecrets,
-	toolExecutorKeysByTool,
-	nodeError,
-	nodeOutput,
+	ensureN8n,
 	parseExecuteOutput,
 	type RunResult,
-} from './harness';
+} from '../../scripts/lib/n8n';
+import { locateSecrets, nodeError, nodeOutput, scanInstance, toolExecutorKeysByTool } from './harness';
 import * as wf from './workflows';
 
 const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(','))
@@ -564,8 +562,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	describe('secrets', () => {
 		test('no client secret and no $env secret anywhere: log, database (executions, errors), user folder', () => {
 			// positive control: the scanner does see what the executions stored
-			expect(n8n.scan([DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
-			const hits = n8n.scan([sandbox.credentials.clientSecret, wf.WRONG_SECRET, errorsToken, envSecrets.key, envSecrets.secret]);
+			expect(scanInstance(n8n, [DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
+			const hits = scanInstance(n8n, [sandbox.credentials.clientSecret, wf.WRONG_SECRET, errorsToken, envSecrets.key, envSecrets.secret]);
 			expect(hits).toEqual([]);
 		});
 
