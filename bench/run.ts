@@ -17,7 +17,7 @@ import * as path from 'node:path';
 
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
-import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../test/throughput/fixtures';
+import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
