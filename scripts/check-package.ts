@@ -22,9 +22,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { ESLint, Linter } from 'eslint';
 
+import { CREDENTIAL_TYPE } from '../credentials/MspcOemApi.credentials';
+
 const ROOT = path.resolve(__dirname, '..');
 const NODE_NAME = 'oemIntegration';
-const CREDENTIAL_NAME = 'mspcOemApi';
+const CREDENTIAL_NAME = CREDENTIAL_TYPE;
 // Modules n8n lets community nodes import without declaring them (the community rule
 // no-restricted-imports); they are made resolvable in the unpacked folder, nothing else is.
 const PROVIDED_MODULES = ['n8n-workflow', 'lodash', 'moment', 'p-limit', 'luxon', 'zod'];

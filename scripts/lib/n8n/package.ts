@@ -13,7 +13,7 @@ export const PACKAGE_NAME = 'n8n-nodes-mspc-oem';
 export const NODE_TYPE = `${PACKAGE_NAME}.oemIntegration`;
 /** The AI-tool variant n8n derives from `usableAsTool`. */
 export const TOOL_NODE_TYPE = `${NODE_TYPE}Tool`;
-export const CREDENTIAL_TYPE = 'mspcOemApi';
+export { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 
 function runNpm(args: string[], cwd: string, timeoutMs = 300_000): string {
 	const res = spawnSync(process.execPath, [npmCli(), ...args], {
