@@ -27,8 +27,8 @@ import {
 
 import { CREDENTIAL_TYPE, MspcOemApi } from '../../credentials/MspcOemApi.credentials';
 import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
+import { NODE_TYPE } from '../../scripts/lib/n8n/package';
 
-export const NODE_TYPE = 'n8n-nodes-mspc-oem.oemIntegration';
 const INPUT_TYPE = 'test.items';
 
 /** The trigger of test workflows: emits the items given in its `items` parameter. */
