@@ -1,15 +1,15 @@
 /**
  * Installs pinned n8n versions into the cache folder, once (see scripts/lib/n8n/install.ts).
  *
- *   npm run n8n:install -- [version ...]
+ *   npm run n8n:install -- [version ...]   # no version: every supported one (versions.ts)
  */
-import { ensureN8n, PRIMARY_N8N_VERSION } from './lib/n8n';
+import { ensureN8n, SUPPORTED_N8N_VERSIONS } from './lib/n8n';
 
 function log(msg: string): void {
 	process.stderr.write(`[n8n-install] ${msg}\n`);
 }
 
-const versions = process.argv.slice(2).length ? process.argv.slice(2) : [PRIMARY_N8N_VERSION];
+const versions = process.argv.slice(2).length ? process.argv.slice(2) : [...SUPPORTED_N8N_VERSIONS];
 (async () => {
 	for (const v of versions) {
 		const t = Date.now();

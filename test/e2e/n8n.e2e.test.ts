@@ -14,7 +14,8 @@
  * trace of them in the user folder is a leak; the every-operation workflow reads them from an
  * input item, which n8n itself keeps (the Code node's source and output) and nothing else may.
  *
- * Environment: N8N_E2E_VERSIONS (comma-separated; default 2.8.4,1.123.50; 2.41.1 runs on Node 24),
+ * Environment: N8N_E2E_VERSIONS (comma-separated; default: every supported version, see
+ * scripts/lib/n8n/versions.ts; those in NODE24_VERSIONS run on Node 24),
  * N8N_E2E_CACHE (install cache folder), N8N_E2E_KEEP=1 (keep each temp user folder and its
  * n8n.log), N8N_E2E_BOOT_TIMEOUT_MS / N8N_E2E_CLI_TIMEOUT_MS / N8N_E2E_INSTALL_TIMEOUT_MS.
  */
@@ -23,12 +24,12 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_SEED, startSandbox, type RecordedRequest, type RunningSandbox } from '../../sandbox';
 import {
 	CREDENTIAL_TYPE,
-	DEFAULT_N8N_VERSIONS,
 	N8nInstance,
 	NODE_TYPE,
 	PACKAGE_NAME,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
+	SUPPORTED_N8N_VERSIONS,
 	TOOL_NODE_TYPE,
 	ensureN8n,
 	parseExecuteOutput,
@@ -37,7 +38,7 @@ import {
 import { locateSecrets, nodeError, nodeOutput, scanInstance, toolExecutorKeysByTool } from './harness';
 import * as wf from './workflows';
 
-const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(','))
+const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? SUPPORTED_N8N_VERSIONS.join(','))
 	.split(',')
 	.map((v) => v.trim())
 	.filter(Boolean);
