@@ -16,8 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../test/e2e/harness';
-import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../test/throughput/fixtures';
+import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
+import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -3,8 +3,8 @@
  *
  * Packs the built package (run `npm run build` first) into a temporary folder, unpacks it and:
  *  - lints it with the rule set of n8n's community package scanner (@n8n/scan-community-package
- *    0.32.0, reproduced here with our own eslint and plugins): the tarball's compiled JS and
- *    package.json, and, like the scanner's second leg on the provenance-attested source, the
+ *    0.32.0, reproduced in scripts/lib/scanner-rules.mjs with our own eslint and plugins): the
+ *    tarball's compiled JS and package.json, and, like the scanner's second leg on the provenance-attested source, the
  *    repository's nodes/, credentials/ and package.json. The scanner disables inline
  *    eslint-disable comments, so we do too;
  *  - checks the tarball holds only dist/ (nodes and credentials), README.md, LICENSE and
@@ -20,11 +20,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { ESLint, Linter } from 'eslint';
+
+import { CREDENTIAL_TYPE } from '../credentials/MspcOemApi.credentials';
 
 const ROOT = path.resolve(__dirname, '..');
 const NODE_NAME = 'oemIntegration';
-const CREDENTIAL_NAME = 'mspcOemApi';
+const CREDENTIAL_NAME = CREDENTIAL_TYPE;
 // Modules n8n lets community nodes import without declaring them (the community rule
 // no-restricted-imports); they are made resolvable in the unpacked folder, nothing else is.
 const PROVIDED_MODULES = ['n8n-workflow', 'lodash', 'moment', 'p-limit', 'luxon', 'zod'];
@@ -45,34 +48,16 @@ function walk(dir: string, base = dir): string[] {
 // compile to require()) loads it on every Node 20, not only where require() of ES modules works.
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
 
-/** The scanner's flat config (buildScanConfig in @n8n/scan-community-package 0.32.0). */
+/** The scanner's flat config: its rule set (scripts/lib/scanner-rules.mjs) and its parsers. */
 async function scanConfig(): Promise<Linter.Config[]> {
-	const { n8nCommunityNodesPlugin } = await importModule('@n8n/eslint-plugin-community-nodes');
+	const { scannerRules } = await importModule(pathToFileURL(path.join(__dirname, 'lib', 'scanner-rules.mjs')).href);
 	const parser = require('@typescript-eslint/parser') as Linter.Parser;
-	const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
-	const legacy = (name: string): Linter.RulesRecord => n8nNodesBase.configs[name].rules;
 	return [
-		n8nCommunityNodesPlugin.configs.recommended as Linter.Config,
-		{ rules: { 'no-console': 'error' } },
-		{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
-		{ files: ['package.json'], rules: { ...legacy('community') } },
-		{
-			files: ['**/credentials/**/*.ts'],
-			rules: {
-				...legacy('credentials'),
-				'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-				'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-			},
-		},
-		{
-			files: ['**/nodes/**/*.ts'],
-			rules: {
-				...legacy('nodes'),
-				'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
-				'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-				'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-			},
-		},
+		...(scannerRules({
+			packageJson: ['package.json'],
+			credentials: ['**/credentials/**/*.ts'],
+			nodes: ['**/nodes/**/*.ts'],
+		}) as Linter.Config[]),
 		{ files: ['**/*.json'], languageOptions: { parser } },
 		{ files: ['**/*.ts'], languageOptions: { parser } },
 	];

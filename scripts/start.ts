@@ -19,13 +19,14 @@ import {
 	CREDENTIAL_TYPE,
 	DEMO_OWNER,
 	N8nInstance,
+	PRIMARY_N8N_VERSION,
 	REPO_ROOT,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
+	cacheRoot,
 	packPackage,
 	portAvailable,
-} from '../test/e2e/harness';
-import { cacheRoot, PRIMARY_N8N_VERSION } from './n8n-install';
+} from './lib/n8n';
 
 interface Args {
 	version: string;

@@ -1,5 +1,5 @@
 /**
- * End-to-end tests against a real n8n (see harness.ts). Separate from the unit config, which
+ * End-to-end tests against a real n8n (run by scripts/lib/n8n; checks in harness.ts). Separate from the unit config, which
  * ignores this folder. Run with `npm run test:e2e`; N8N_E2E_VERSIONS picks the n8n versions.
  * @type {import('jest').Config}
  */

@@ -14,14 +14,14 @@
  * trace of them in the user folder is a leak; the every-operation workflow reads them from an
  * input item, which n8n itself keeps (the Code node's source and output) and nothing else may.
  *
- * Environment: N8N_E2E_VERSIONS (comma-separated; default 2.8.4,1.123.50; 2.41.1 runs on Node 24),
+ * Environment: N8N_E2E_VERSIONS (comma-separated; default: every supported version, see
+ * scripts/lib/n8n/versions.ts; those in NODE24_VERSIONS run on Node 24),
  * N8N_E2E_CACHE (install cache folder), N8N_E2E_KEEP=1 (keep each temp user folder and its
  * n8n.log), N8N_E2E_BOOT_TIMEOUT_MS / N8N_E2E_CLI_TIMEOUT_MS / N8N_E2E_INSTALL_TIMEOUT_MS.
  */
 import { randomBytes } from 'node:crypto';
 
 import { DEFAULT_SEED, startSandbox, type RecordedRequest, type RunningSandbox } from '../../sandbox';
-import { ensureN8n, DEFAULT_N8N_VERSIONS } from '../../scripts/n8n-install';
 import {
 	CREDENTIAL_TYPE,
 	N8nInstance,
@@ -29,17 +29,16 @@ import {
 	PACKAGE_NAME,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
+	SUPPORTED_N8N_VERSIONS,
 	TOOL_NODE_TYPE,
-	locateSecrets,
-	toolExecutorKeysByTool,
-	nodeError,
-	nodeOutput,
+	ensureN8n,
 	parseExecuteOutput,
 	type RunResult,
-} from './harness';
+} from '../../scripts/lib/n8n';
+import { locateSecrets, nodeError, nodeOutput, scanInstance, toolExecutorKeysByTool } from './harness';
 import * as wf from './workflows';
 
-const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? DEFAULT_N8N_VERSIONS.join(','))
+const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? SUPPORTED_N8N_VERSIONS.join(','))
 	.split(',')
 	.map((v) => v.trim())
 	.filter(Boolean);
@@ -564,8 +563,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	describe('secrets', () => {
 		test('no client secret and no $env secret anywhere: log, database (executions, errors), user folder', () => {
 			// positive control: the scanner does see what the executions stored
-			expect(n8n.scan([DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
-			const hits = n8n.scan([sandbox.credentials.clientSecret, wf.WRONG_SECRET, errorsToken, envSecrets.key, envSecrets.secret]);
+			expect(scanInstance(n8n, [DEFAULT_SEED.vendors[0].name]).length).toBeGreaterThan(0);
+			const hits = scanInstance(n8n, [sandbox.credentials.clientSecret, wf.WRONG_SECRET, errorsToken, envSecrets.key, envSecrets.secret]);
 			expect(hits).toEqual([]);
 		});
 

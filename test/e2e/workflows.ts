@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CREDENTIAL_TYPE, NODE_TYPE, TOOL_NODE_TYPE, type CredentialFixture } from './harness';
+import { CREDENTIAL_TYPE, NODE_TYPE, TOOL_NODE_TYPE, type CredentialFixture } from '../../scripts/lib/n8n';
 import { byId, templateFields } from '../helpers/parameters';
 
 export interface SandboxLike {

@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import type { ScriptedFault } from '../../sandbox';
 import {
+	FAST,
 	INTEGRATION_ID,
 	ODD_IDS,
 	SECRETS,
@@ -28,8 +29,8 @@ export type Operation = 'vendorList' | 'integrationList' | 'create' | 'update';
 export interface Row {
 	name: string;
 	parameters: INode['parameters'];
-	/** Faults queued on the sandbox before the run. */
-	faults?: ScriptedFault[];
+	/** Faults queued on the sandbox before the run (a function: built from the running harness). */
+	faults?: ScriptedFault[] | ((h: Harness) => ScriptedFault[]);
 	credentials?: (h: Harness) => Promise<Partial<ICredentialDataDecryptedObject>> | Partial<ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	/** Every string must occur in the error message; undefined: the run must succeed. */
@@ -424,7 +425,8 @@ export const INPUT_ROWS: Row[] = [...tokenRows, ...idRows, ...valueRows, ...oddK
 // API faults: each names the cause, keeps the API's message in the description.
 // ---------------------------------------------------------------------------------------------
 
-const ATTEMPTS = 3; // params() sets maxRetries 2
+/** Attempts of an operation that retries: the first one and params()'s Max Retries. */
+const ATTEMPTS = 1 + FAST.maxRetries;
 const retried = (op: Operation) => op !== 'create';
 const allAttempts = (op: Operation) => (retried(op) ? ATTEMPTS : 1);
 const UNCERTAIN = 'The integration may have been created anyway: check with Integration: List before running this item again';
@@ -680,26 +682,20 @@ const realRows: Row[] = [
 	{
 		name: 'create: a redirect reaches nobody else',
 		parameters: params('create'),
+		// to the second API's address, which the harness knows once it is up
+		faults: (h) => [{ status: 308, headers: { location: `${h.other.url}/api/oem-api/integration` } }],
 		message: ['answered with a redirect (308)'],
 		requests: 1,
 		check: (_outcome, h) => expect(h.other.requests).toHaveLength(0),
 	},
 ];
 
-// The redirect row above needs the second API's address: set when the harness is up.
-export function withRedirectTarget(rows: Row[], h: Harness): Row[] {
-	return rows.map((row) =>
-		row.name === 'create: a redirect reaches nobody else'
-			? { ...row, faults: [{ status: 308, headers: { location: `${h.other.url}/api/oem-api/integration` } }] }
-			: row,
-	);
-}
-
 export const FAULT_ROWS: Row[] = [...statusRows, ...realRows];
 
 /** Runs one row: its faults queued, its credentials applied. */
 export async function runRow(harness: Harness, row: Row): Promise<Outcome> {
-	for (const fault of withRedirectTarget([row], harness)[0].faults ?? []) harness.sandbox.injectNext(fault);
+	const faults = typeof row.faults === 'function' ? row.faults(harness) : (row.faults ?? []);
+	for (const fault of faults) harness.sandbox.injectNext(fault);
 	return await run(harness, {
 		parameters: row.parameters,
 		credentials: row.credentials ? await row.credentials(harness) : undefined,

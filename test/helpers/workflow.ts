@@ -25,10 +25,10 @@ import {
 	type IConnections,
 } from 'n8n-workflow';
 
-import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE, MspcOemApi } from '../../credentials/MspcOemApi.credentials';
 import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
+import { NODE_TYPE } from '../../scripts/lib/n8n/package';
 
-export const NODE_TYPE = 'n8n-nodes-mspc-oem.oemIntegration';
 const INPUT_TYPE = 'test.items';
 
 /** The trigger of test workflows: emits the items given in its `items` parameter. */
@@ -151,7 +151,7 @@ function buildWorkflow(options: { parameters: INode['parameters']; items?: objec
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters,
-			credentials: { mspcOemApi: { id: '1', name: 'MSPC OEM account' } },
+			credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MSPC OEM account' } },
 			continueOnFail: options.continueOnFail,
 		},
 	];

@@ -16,16 +16,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startSandbox, type RunningSandbox } from '../../sandbox';
-import { PRIMARY_N8N_VERSION } from '../../scripts/n8n-install';
 import {
 	CREDENTIAL_TYPE,
 	DEMO_OWNER,
 	N8nInstance,
 	NODE_TYPE,
+	PRIMARY_N8N_VERSION,
 	REPO_ROOT,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
-} from '../e2e/harness';
+} from '../../scripts/lib/n8n';
 import { EXAMPLES, loadExample } from '../e2e/workflows';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

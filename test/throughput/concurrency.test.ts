@@ -9,7 +9,8 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { useSandbox } from '../helpers/sandbox';
 import { runNode } from '../helpers/workflow';
-import { bulkIntegrationId, bulkVendorId, bulkSeed, maxInFlight, updateItem, updateParameters } from './fixtures';
+import { bulkIntegrationId, bulkVendorId, bulkSeed, maxInFlight } from '../../scripts/lib/fixtures';
+import { updateItem, updateParameters } from './fixtures';
 
 const ITEMS = 50;
 const env = useSandbox({ seed: bulkSeed(ITEMS) });

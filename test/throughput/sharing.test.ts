@@ -8,7 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { DEMO_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
 import { runNode } from '../helpers/workflow';
-import { BULK_TOKEN, bulkSeed, updateItem, updateParameters } from './fixtures';
+import { BULK_TOKEN, bulkSeed } from '../../scripts/lib/fixtures';
+import { updateItem, updateParameters } from './fixtures';
 
 const ITEMS = 30;
 const env = useSandbox({ seed: bulkSeed(ITEMS) });
