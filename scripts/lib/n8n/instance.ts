@@ -366,6 +366,18 @@ export class N8nInstance {
 
 	/** `n8n start` on a free loopback port; resolves once the REST API answers. */
 	async start(opts: { port?: number; timeoutMs?: number } = {}): Promise<{ url: string; bootMs: number }> {
+		// A free port can be taken by another process before n8n binds it (parallel runs): try fresh ones.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.startOnce(opts);
+			} catch (error) {
+				const taken = /port \d+ is already in use/.test((error as Error).message);
+				if (!taken || opts.port !== undefined || attempt >= 3) throw error;
+			}
+		}
+	}
+
+	private async startOnce(opts: { port?: number; timeoutMs?: number }): Promise<{ url: string; bootMs: number }> {
 		if (this.serverPid) throw new Error('already started');
 		const port = opts.port ?? (await freePort());
 		const env = this.env(port, await freePort());

@@ -46,16 +46,25 @@ export async function portAvailable(port: number): Promise<boolean> {
 	});
 }
 
+/** Ports handed out by this process: the OS may offer a just-closed port again, to a second caller. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
+	for (;;) {
+		const port = await new Promise<number>((resolve, reject) => {
+			const srv = net.createServer();
+			srv.unref();
+			srv.on('error', reject);
+			srv.listen(0, '127.0.0.1', () => {
+				const { port: given } = srv.address() as net.AddressInfo;
+				srv.close(() => resolve(given));
+			});
 		});
-	});
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
 }
 
 /** Forgets a group that has been stopped (so the exit hook does not signal a reused pid). */
