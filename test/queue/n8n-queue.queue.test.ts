@@ -328,18 +328,20 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		const before = executions();
 		const startedBefore = workers.map((w) => startedBy(w).size);
 		const batchC = fire(calls('kill-c', 1, 10));
-		// ten executions, five slots per worker: both full
-		await waitFor('10 executions started', () => {
+		// ten executions, five slots per worker: both full, every execution marked running
+		await waitFor('10 executions running', () => {
 			const now = workers.map((w, i) => startedBy(w).size - startedBefore[i]);
-			return now[0] + now[1] === 10 && now[0] > 0 && now[1] > 0;
+			if (now[0] + now[1] !== 10 || now[0] === 0 || now[1] === 0) return false;
+			const fresh = newSince(before);
+			return fresh.length === 10 && fresh.every((e) => e.status === 'running');
 		});
-		const killed = new Set([...startedBy(w1)].slice(startedBefore[0]));
-		// which calls those are (a failed execution's stored data no longer holds its request)
-		const killedCalls = new Set(
-			executions()
-				.filter((e) => killed.has(e.id))
-				.map((e) => e.request?.integration),
-		);
+		// the executions worker 1 is running now, and which calls they are (a failed execution's
+		// stored data no longer holds its request)
+		const onW1 = new Set([...startedBy(w1)].slice(startedBefore[0]));
+		const inFlight = executions().filter((e) => onW1.has(e.id) && e.status === 'running');
+		const killed = new Set(inFlight.map((e) => e.id));
+		const killedCalls = new Set(inFlight.map((e) => e.request?.integration));
+		expect(killed.size).toBeGreaterThan(0);
 		expect(killedCalls.size).toBe(killed.size);
 		const killedAt = Date.now();
 		await w1.kill();
@@ -374,7 +376,8 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		const survivors = stored.filter((e) => !killed.has(e.id));
 		expectStoredSuccess(survivors, done);
 		expectRanOnWorkers(stored);
-		for (const e of survivors) expect(startedBy(w2).has(e.id)).toBe(true);
+		// everything worker 1 had not finished when it died (batch D included) ran on worker 2
+		for (const e of survivors.filter((x) => !onW1.has(x.id))) expect(startedBy(w2).has(e.id)).toBe(true);
 		// nothing left behind in a running or queued state
 		expect(executions().filter((e) => !['success', 'error', 'crashed'].includes(e.status))).toEqual([]);
 		timings.killedExecutions = killed.size;
