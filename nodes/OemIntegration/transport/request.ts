@@ -87,7 +87,9 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 	const baseUrl = resolveBaseUrl(node, credentials.baseUrl);
 	const path = buildPath(node, request.path, request.action, request.itemIndex);
 	const body = request.body ?? {};
-	const secrets = secretsOf(credentials, body);
+	// Only an error needs them: a large list answer never pays for them.
+	let secretList: string[] | undefined;
+	const secrets = () => (secretList ??= secretsOf(credentials, body));
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${path}`,
@@ -119,7 +121,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 		const decision = decideRetry({ attempt, retry, settings, idempotent: request.idempotent, elapsedMs: Date.now() - started, random });
 		if (!decision.retry || execution.cancelled) {
 			if (!decision.retry) outcome.stoppedBecause = decision.stoppedBecause;
-			throw requestFailure(node, request, attempt, secrets, settings, outcome);
+			throw requestFailure(node, request, attempt, secrets(), settings, outcome);
 		}
 		// After a 429 the flow controller does the waiting, for every item alike.
 		if (status !== 429) await sleep(decision.waitMs);

@@ -28,16 +28,19 @@ export type UnexpectedAnswer =
 	| { kind: 'empty' | 'notJson' | 'html' }
 	| { kind: 'shape'; issues: ZodIssue[] };
 
-/** The validated, shaped body of a 2xx answer; anything else is an error that says what came instead. */
-export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: RawResponse, secrets: string[]): T {
+/**
+ * The validated, shaped body of a 2xx answer; anything else is an error that says what came instead.
+ * `secrets` is asked for only when there is an error to clean.
+ */
+export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: RawResponse, secrets: () => string[]): T {
 	const text = bodyText(response.body);
-	if (text.trim() === '') throw unexpectedAnswerError(node, request, response, text, { kind: 'empty' }, secrets);
+	if (text.trim() === '') throw unexpectedAnswerError(node, request, response, text, { kind: 'empty' }, secrets());
 	const json = parseJson(text);
 	if (json === undefined) {
 		const kind = looksLikeHtml(text) ? 'html' : 'notJson';
-		throw unexpectedAnswerError(node, request, response, text, { kind }, secrets);
+		throw unexpectedAnswerError(node, request, response, text, { kind }, secrets());
 	}
 	const parsed = request.schema.safeParse(json);
 	if (parsed.success) return parsed.data;
-	throw unexpectedAnswerError(node, request, response, text, { kind: 'shape', issues: parsed.error.issues }, secrets);
+	throw unexpectedAnswerError(node, request, response, text, { kind: 'shape', issues: parsed.error.issues }, secrets());
 }
