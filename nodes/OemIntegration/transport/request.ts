@@ -46,6 +46,11 @@ export interface OemRequest<T> {
 	 * False for creates: a lost answer would otherwise create a duplicate.
 	 */
 	idempotent: boolean;
+	/**
+	 * For requests that are not idempotent: what may have been done although no clear answer
+	 * came, and how to check. Default: the integration create's words.
+	 */
+	uncertain?: { maybe: string; check: string };
 	/** Extra words for a 404 or 409, saying what to do. */
 	hints?: Partial<Record<number, string>>;
 	itemIndex?: number;
@@ -397,7 +402,7 @@ function parseSuccess<T>(ctx: OemContext, request: OemRequest<T>, response: RawR
 			.join('; ')})`;
 	let message = `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`;
 	if (!request.idempotent) {
-		message += '. The API reported success, so it was probably done: check with Integration: List before running this item again';
+		message += `. The API reported success, so it was probably done: ${uncertainOf(request).check} before running this item again`;
 	}
 	const start = text.trim() ? ` Start of the answer: ${excerpt(text, secrets, 200)}` : '';
 	throw new NodeApiError(
@@ -459,8 +464,12 @@ function statusMessage(status: number, request: OemRequest<unknown>, outcome: Ou
 	return `Could not ${request.action}: ${text}`;
 }
 
-const UNCERTAIN =
-	'. The integration may have been created anyway: check with Integration: List before running this item again';
+const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
+const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
+const uncertainText = (request: OemRequest<unknown>) => {
+	const { maybe, check } = uncertainOf(request);
+	return `. ${maybe} anyway: ${check} before running this item again`;
+};
 
 function failure(
 	ctx: OemContext,
@@ -475,7 +484,7 @@ function failure(
 	if (response) {
 		const status = response.statusCode;
 		let message = statusMessage(status, request, outcome, response);
-		if (!request.idempotent && status >= 500) message += UNCERTAIN;
+		if (!request.idempotent && status >= 500) message += uncertainText(request);
 		message = redact(message, secrets);
 		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
 			message,
@@ -502,7 +511,7 @@ function failure(
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
 	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
-	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += UNCERTAIN;
+	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += uncertainText(request);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,

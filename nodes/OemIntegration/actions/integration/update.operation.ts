@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { integrationMutationSchema } from '../../schemas';
-import { oemApiRequest } from '../../transport/request';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
-import { readOptions, readOrganizationToken, requireText } from '../readers';
+import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
+import { updateIntegration } from './requests';
 
 export const option = {
 	name: 'Update',
@@ -36,17 +35,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const { integration } = await oemApiRequest(this, {
-		method: 'PATCH',
-		path: ['integration', integrationId],
-		body: { organizationOemToken, data: { integrationCredentials } },
-		schema: integrationMutationSchema,
-		action: 'update the integration',
-		// Replacing credentials with the same values twice leaves the same state.
-		idempotent: true,
-		hints: { 404: "no integration with this ID exists in the organization; check it with Integration: List" },
-		itemIndex,
-		settings: readOptions(this, itemIndex),
+	const integration = await updateIntegration(this, itemIndex, {
+		organizationOemToken,
+		integrationId,
+		integrationCredentials,
+		hints: { 404: 'no integration with this ID exists in the organization; check it with Integration: List' },
 	});
-	return [integration as IDataObject];
+	return [integration];
 }
