@@ -196,6 +196,11 @@ function describe(version: string, nodeBinary: string): N8nInstall {
 	};
 }
 
+/** Whether `ensureN8n(version)` will find n8n ready in the cache (no install needed). */
+export function isN8nInstalled(version: string): boolean {
+	return readMarker(installDir(version))?.version === version;
+}
+
 /** Idempotent: returns at once when the marker is present. */
 export async function ensureN8n(version: string = PRIMARY_N8N_VERSION): Promise<N8nInstall> {
 	const nodeSpec = NODE24_VERSIONS[version];

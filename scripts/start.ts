@@ -25,7 +25,7 @@ import {
 	packPackage,
 	portAvailable,
 } from '../test/e2e/harness';
-import { cacheRoot, PRIMARY_N8N_VERSION } from './n8n-install';
+import { cacheRoot, isN8nInstalled, PRIMARY_N8N_VERSION } from './n8n-install';
 
 interface Args {
 	version: string;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 		console.log(`  ${sandbox.url}`);
 
 		t = Date.now();
-		step(`preparing n8n ${args.version} (first time: a few minutes to install)`);
+		step(`preparing n8n ${args.version}${isN8nInstalled(args.version) ? '' : ' (not installed yet: a few minutes to install, once)'}`);
 		n8n = await N8nInstance.create({ version: args.version, userFolder, tarball, logLevel: 'info' });
 		console.log(`  ready (${since(t)}); user folder ${userFolder}`);
 
