@@ -637,6 +637,25 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			}
 		});
 
+		test("onboarding-chain: one click on Execute workflow in the editor runs the webhook's pinned sample deal, without waiting for a call", async () => {
+			sandbox.clearRequests();
+			const workflow = wf.loadExample(wf.EXAMPLES.onboarding.file);
+			// what the editor sends for "Execute workflow": the workflow with its pinned data, no trigger chosen
+			const id = await n8n.rest!.runManually(workflow, { destinationNode: 'Create or update integration' });
+			expect(await n8n.rest!.waitForExecution(id)).toBe('success');
+			const execution = n8n.readDatabase().executions.find((e) => e.id === id)!;
+			const runData = execution.data.resultData.runData;
+			expect(Object.keys(runData)).toEqual(expect.arrayContaining(['Deal won', 'Deal', 'Create organization', 'Create or update integration']));
+			expect(Object.keys(runData)).not.toContain('Try it (sample deal)');
+			expect(runData['Create or update integration'][0].data.main[0][0].json).toEqual({
+				id: expect.any(String),
+				vendorId: wf.VENDOR.northwind,
+				action: 'created',
+			});
+			const created = sandbox.requests.find((r) => r.path === '/api/oem-api/organization')!.body as any;
+			expect(created.data.name).toMatch(/^Contoso \w+$/);
+		});
+
 		test('scheduled-sync: on a fresh organization creates every integration, then syncs only changed revisions', async () => {
 			const demo = sandbox.demoOrganizationToken;
 			// as after a fresh `npm start`: the demo organization has no integration
