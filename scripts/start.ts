@@ -26,6 +26,7 @@ import {
 	cacheRoot,
 	packPackage,
 	portAvailable,
+	isN8nInstalled,
 } from './lib/n8n';
 
 interface Args {
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
 		console.log(`  ${sandbox.url}`);
 
 		t = Date.now();
-		step(`preparing n8n ${args.version} (first time: a few minutes to install)`);
+		step(`preparing n8n ${args.version}${isN8nInstalled(args.version) ? '' : ' (not installed yet: a few minutes to install, once)'}`);
 		n8n = await N8nInstance.create({ version: args.version, userFolder, tarball, logLevel: 'info' });
 		console.log(`  ready (${since(t)}); user folder ${userFolder}`);
 

@@ -17,7 +17,7 @@ export class OemIntegration implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			"Manage MSPCentric OEM integrations: list the vendors that can be integrated and create, list or update an organization's vendor integrations",
+			"Manage MSPCentric OEM organizations, users and vendor integrations: create organizations, add or remove users, list vendors, and create, list or update an organization's integrations",
 		defaults: { name: 'MSPC OEM' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

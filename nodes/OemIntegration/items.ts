@@ -7,7 +7,7 @@ import { OemExecution } from './transport/execution';
 export type ItemOperation = (
 	this: IExecuteFunctions,
 	itemIndex: number,
-	execution: OemExecution,
+	execution: OemExecution<IExecuteFunctions>,
 ) => Promise<IDataObject[]>;
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
@@ -60,8 +60,8 @@ export async function runItems(
 		}
 	};
 
+	let next = 0;
 	await new Promise<void>((resolve) => {
-		let next = 0;
 		let active = 0;
 		const fill = () => {
 			while (next < inputCount && !stopped() && active < window()) {
@@ -76,6 +76,54 @@ export async function runItems(
 		fill();
 	});
 
-	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
+	if (failures.size > 0) {
+		const first = Math.min(...failures.keys());
+		throw withStopReport(failures.get(first)!, first, failures, results, next, inputCount);
+	}
 	return results.flat();
+}
+
+/** "items 0, 2, 5–9": input item indexes, runs joined. */
+export function itemList(indexes: number[]): string {
+	const sorted = [...indexes].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let i = 0; i < sorted.length; i++) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+		parts.push(j === i ? String(sorted[i]) : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}–${sorted[j]}`);
+		i = j;
+	}
+	return `${sorted.length === 1 ? 'item' : 'items'} ${parts.join(', ')}`;
+}
+
+/**
+ * When the node stops at a failure, the output of every other item is lost, though some of them
+ * were carried out (before it, or beside it with Items at Once above 1). The error's description
+ * says which, so the user knows what a rerun repeats.
+ */
+function withStopReport(
+	error: Error,
+	failedIndex: number,
+	failures: Map<number, Error>,
+	results: INodeExecutionData[][],
+	started: number,
+	inputCount: number,
+): Error {
+	if (inputCount < 2) return error;
+	const done: number[] = [];
+	for (let index = 0; index < inputCount; index++) if (results[index]) done.push(index);
+	const otherFailures = [...failures.keys()].filter((index) => index !== failedIndex);
+	const notStarted = Array.from({ length: inputCount - started }, (_, k) => started + k);
+	const lines = [`The node stopped at input item ${failedIndex}; the output of the other items is lost.`];
+	lines.push(
+		done.length > 0
+			? `Carried out before it stopped (a rerun repeats them): ${itemList(done)}.`
+			: 'No other input item was carried out.',
+	);
+	if (otherFailures.length > 0) lines.push(`Also failed: ${itemList(otherFailures)}.`);
+	if (notStarted.length > 0) lines.push(`Not started: ${itemList(notStarted)}.`);
+	const report = lines.join(' ');
+	const target = error as Error & { description?: string | null };
+	target.description = target.description ? `${target.description}\n\n${report}` : report;
+	return error;
 }

@@ -62,6 +62,12 @@ export const integrationMutationSchema = z
 	})
 	.passthrough();
 
+/** Organization: Create and User: Add answer with the organization's token (the only time it is given). */
+export const organizationCreatedSchema = z.object({ organizationOemToken: z.string().min(1) }).passthrough();
+
+/** User: Remove answers `{status, message}` only. */
+export const deletedSchema = z.object({}).passthrough();
+
 /** The OEM error body is undocumented: success bodies use `status`, the Alerts API `statusCode`. */
 export const apiErrorSchema = z
 	.object({

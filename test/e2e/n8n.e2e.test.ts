@@ -72,6 +72,13 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	let opsToken: string;
 	let errorsToken: string;
 	let opsInput: wf.OpsInput;
+	const lifecycleInput: wf.LifecycleInput = {
+		company: `E2E Lifecycle ${randomBytes(3).toString('hex')}`,
+		domain: `lifecycle-${randomBytes(3).toString('hex')}.example`,
+		crmAccountId: `crm-${randomBytes(4).toString('hex')}`,
+		apiKey: secret('lc-key'),
+		rotatedKey: secret('lc-rotated'),
+	};
 	const envSecrets = { key: secret('env-api-key'), secret: secret('env-api-secret') };
 
 	beforeAll(async () => {
@@ -125,6 +132,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			wf.nodeVendorsWorkflow(),
 			wf.nodeVendorsWorkflow(wf.BAD_CREDENTIAL_ID),
 			wf.operationsWorkflow(opsInput),
+			wf.lifecycleWorkflow(lifecycleInput),
 			wf.continueOnFailWorkflow(),
 			wf.failingWorkflow(),
 			wf.toolWorkflow(TOOL_ARGS, toolExecutorKeysByTool(n8n.install)),
@@ -310,6 +318,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 					},
 				},
 				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
+				// the vendor names of Integration: List
+				{ method: 'POST', path: '/api/oem-api/vendor', body: AUTH(sandbox) },
 				{
 					method: 'PATCH',
 					path: `/api/oem-api/integration/${created.northwind}`,
@@ -329,10 +339,10 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		test('Integration: List returns every integration with its credential keys, paired to its input', () => {
 			const items = outputWithPairing(run, 'Integration List');
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
-			expect(items.map((i) => [i.json.id, i.json.vendorId, i.json.credentialKeys])).toEqual([
-				[created.northwind, wf.VENDOR.northwind, ['api key', 'api username']],
-				[created.bluefin, wf.VENDOR.bluefin, ['api user', 'api key', wf.UNICODE_KEY]],
-				[created.harbor, wf.VENDOR.harbor, ['tenant id', 'api key', 'region']],
+			expect(items.map((i) => [i.json.id, i.json.vendorId, i.json.vendorName, i.json.credentialKeys])).toEqual([
+				[created.northwind, wf.VENDOR.northwind, 'Northwind RMM', ['api key', 'api username']],
+				[created.bluefin, wf.VENDOR.bluefin, 'Bluefin PSA', ['api user', 'api key', wf.UNICODE_KEY]],
+				[created.harbor, wf.VENDOR.harbor, 'Harbor Cloud Backup', ['tenant id', 'api key', 'region']],
 			]);
 			// the list shows keys only, never stored values
 			expect(JSON.stringify(items)).not.toContain(opsInput.bluefinKey);
@@ -348,6 +358,107 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 				[wf.VENDOR.bluefin]: { 'api user': opsInput.bluefinUser, 'api key': opsInput.bluefinKey, [wf.UNICODE_KEY]: opsInput.bluefinUnicode },
 				[wf.VENDOR.harbor]: { 'tenant id': opsInput.harborTenant, 'api key': opsInput.harborKey, region: 'eu-west' },
 			});
+		});
+	});
+
+	describe('the OEM lifecycle: organization, user, Create or Update, blank-field guard, user removal', () => {
+		let run: RunResult;
+		let requests: RecordedRequest[];
+		let token: string;
+
+		beforeAll(async () => {
+			sandbox.clearRequests();
+			run = await execute('e2eLifecycle');
+			requests = [...sandbox.requests];
+			token = sandbox.state().organizations.find((o: any) => o.name === lifecycleInput.company)!.organizationOemToken;
+		});
+
+		test('the execution succeeds; the new token is output by Organization: Create and User: Add', () => {
+			expect(run.status).toBe('success');
+			expect(token).toEqual(expect.any(String));
+			expect(outputWithPairing(run, 'Create organization')).toEqual([
+				{
+					json: {
+						organizationOemToken: token,
+						name: lifecycleInput.company,
+						email: `owner@${lifecycleInput.domain}`,
+						vendorOrganizationId: lifecycleInput.crmAccountId,
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+			expect(outputWithPairing(run, 'Add user')).toEqual([
+				{ json: { organizationOemToken: token, email: `tech@${lifecycleInput.domain}` }, pairedItem: { item: 0 } },
+			]);
+		});
+
+		test('the requests: exact bodies, DELETE with its JSON body, one list per Create or Update', () => {
+			const withToken = { ...AUTH(sandbox), organizationOemToken: token };
+			const [integration] = integrationsOf(token);
+			expect(requests.map((r) => ({ method: r.method, path: r.path, body: r.body }))).toEqual([
+				{
+					method: 'POST',
+					path: '/api/oem-api/organization',
+					body: {
+						...AUTH(sandbox),
+						data: {
+							name: lifecycleInput.company,
+							email: `owner@${lifecycleInput.domain}`,
+							firstName: 'Olga',
+							lastName: 'Owner',
+							vendorOrganizationId: lifecycleInput.crmAccountId,
+						},
+					},
+				},
+				{
+					method: 'POST',
+					path: '/api/oem-api/user',
+					body: {
+						...AUTH(sandbox),
+						data: {
+							email: `tech@${lifecycleInput.domain}`,
+							firstName: 'Tomas',
+							lastName: 'Tech',
+							vendorUserId: 'tech-1',
+							vendorOrganizationId: lifecycleInput.crmAccountId,
+						},
+					},
+				},
+				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
+				{
+					method: 'POST',
+					path: '/api/oem-api/integration',
+					body: { ...withToken, data: { vendorId: wf.VENDOR.northwind, integrationCredentials: { 'api key': lifecycleInput.apiKey, 'api username': 'svc-lifecycle' } } },
+				},
+				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
+				{
+					method: 'PATCH',
+					path: `/api/oem-api/integration/${integration.id}`,
+					body: { ...withToken, data: { integrationCredentials: { 'api key': lifecycleInput.rotatedKey, 'api username': 'svc-lifecycle' } } },
+				},
+				// the blank-field guard sent nothing
+				{ method: 'DELETE', path: '/api/oem-api/user', body: withToken },
+			]);
+			expect(requests.at(-1)!.rawBody).toBe(JSON.stringify(withToken));
+			expect(requests.at(-1)!.headers['content-type']).toMatch(/^application\/json/);
+		});
+
+		test('Create or Update: created, then updated; the blank template field is refused; the user removed', () => {
+			const [integration] = integrationsOf(token);
+			expect(outputWithPairing(run, 'Create or Update (creates)')).toEqual([
+				{ json: { id: integration.id, vendorId: wf.VENDOR.northwind, action: 'created' }, pairedItem: { item: 0 } },
+			]);
+			expect(outputWithPairing(run, 'Create or Update (updates)')).toEqual([
+				{ json: { id: integration.id, vendorId: wf.VENDOR.northwind, action: 'updated' }, pairedItem: { item: 0 } },
+			]);
+			expect(integration.credentials).toEqual({ 'api key': lifecycleInput.rotatedKey, 'api username': 'svc-lifecycle' });
+			const [blank] = outputWithPairing(run, 'Update with a blank field');
+			expect(blank.pairedItem).toEqual({ item: 0 });
+			expect(blank.json.error).toBe('The credential field "api username" is blank for item 0');
+			expect(blank.json.description).toMatch(/^An update replaces all of the integration's stored credential values/);
+			expect(outputWithPairing(run, 'Remove user')).toEqual([{ json: { deleted: true }, pairedItem: { item: 0 } }]);
+			const org = sandbox.state().organizations.find((o: any) => o.organizationOemToken === token)!;
+			expect(org.users.map((u: any) => u.email)).toEqual([`owner@${lifecycleInput.domain}`]);
 		});
 	});
 
@@ -479,7 +590,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			});
 		});
 
-		test('onboarding-chain: a POST to the active workflow\'s webhook creates the integration', async () => {
+		test("onboarding-chain: a POST to the active workflow's webhook creates the organization, then its integration", async () => {
 			const apiKey = secret('deal-api-key');
 			const t = Date.now();
 			const res = await fetch(`${n8n.url}/webhook/${wf.EXAMPLES.onboarding.webhookPath}`, {
@@ -487,6 +598,10 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({
 					company: 'Contoso',
+					email: 'it@contoso.example',
+					firstName: 'Casey',
+					lastName: 'Contoso',
+					crmAccountId: 'crm-1001',
 					vendorName: 'northwind',
 					credentials: { 'api key': apiKey, 'api username': 'svc-contoso' },
 				}),
@@ -495,63 +610,99 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			timings['webhook:onboarding'] = Date.now() - t;
 			expect(res.status).toBe(200);
 			const body = (await res.json()) as any;
-			expect(body).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.northwind });
-			const stored = integrationsOf(sandbox.demoOrganizationToken).find((i: any) => i.id === body.id);
-			expect(stored).toMatchObject({
-				vendorId: wf.VENDOR.northwind,
-				credentials: { 'api key': apiKey, 'api username': 'svc-contoso' },
-			});
+			// the answer names the integration, never the token
+			expect(body).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.northwind, action: 'created' });
+			const org = sandbox.state().organizations.find((o: any) => o.vendorOrganizationId === 'crm-1001')!;
+			expect(org).toMatchObject({ name: 'Contoso', email: 'it@contoso.example' });
+			expect(integrationsOf(org.organizationOemToken)).toEqual([
+				expect.objectContaining({ id: body.id, vendorId: wf.VENDOR.northwind, credentials: { 'api key': apiKey, 'api username': 'svc-contoso' } }),
+			]);
 		});
 
-		test('scheduled-sync: updates only the integrations whose vault revision or keys changed, then none', async () => {
+		test('onboarding-chain: one click (its Manual Trigger with the sample deal) runs green, again and again', async () => {
+			for (const round of [1, 2]) {
+				sandbox.clearRequests();
+				const run = await execute(wf.EXAMPLES.onboarding.id);
+				expect(run.status).toBe('success');
+				const [created] = nodeOutput(run, 'Create or update integration');
+				expect(created).toEqual({ id: expect.any(String), vendorId: wf.VENDOR.northwind, action: 'created' });
+				expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+					'POST /api/oem-api/organization',
+					'POST /api/oem-api/vendor',
+					'POST /api/oem-api/integration/list',
+					'POST /api/oem-api/integration',
+				]);
+				expect(round).toBeGreaterThan(0);
+			}
+		});
+
+		test("onboarding-chain: one click on Execute workflow in the editor runs the webhook's pinned sample deal, without waiting for a call", async () => {
+			sandbox.clearRequests();
+			const workflow = wf.loadExample(wf.EXAMPLES.onboarding.file);
+			// what the editor sends for "Execute workflow": the workflow with its pinned data, no trigger chosen
+			const id = await n8n.rest!.runManually(workflow, { destinationNode: 'Create or update integration' });
+			expect(await n8n.rest!.waitForExecution(id)).toBe('success');
+			const execution = n8n.readDatabase().executions.find((e) => e.id === id)!;
+			const runData = execution.data.resultData.runData;
+			expect(Object.keys(runData)).toEqual(expect.arrayContaining(['Deal won', 'Deal', 'Create organization', 'Create or update integration']));
+			expect(Object.keys(runData)).not.toContain('Try it (sample deal)');
+			expect(runData['Create or update integration'][0].data.main[0][0].json).toEqual({
+				id: expect.any(String),
+				vendorId: wf.VENDOR.northwind,
+				action: 'created',
+			});
+			const created = sandbox.requests.find((r) => r.path === '/api/oem-api/organization')!.body as any;
+			expect(created.data.name).toMatch(/^Contoso \w+$/);
+		});
+
+		test('scheduled-sync: on a fresh organization creates every integration, then syncs only changed revisions', async () => {
 			const demo = sandbox.demoOrganizationToken;
-			// the organization's integrations before the sync (Northwind may exist from the webhook test)
-			const ensure = async (vendorId: string, integrationCredentials: Record<string, string>) => {
-				const existing = integrationsOf(demo).find((i: any) => i.vendorId === vendorId);
-				if (existing) return existing.id as string;
-				const res = await fetch(`${sandbox.url}/api/oem-api/integration`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ ...AUTH(sandbox), organizationOemToken: demo, data: { vendorId, integrationCredentials } }),
-				});
-				expect(res.status).toBe(201);
-				return ((await res.json()) as any).integration.id as string;
-			};
-			const ids = {
-				northwind: await ensure(wf.VENDOR.northwind, { 'api key': 'old', 'api username': 'old' }),
-				bluefin: await ensure(wf.VENDOR.bluefin, { 'api user': 'old', 'api key': 'old', 'api secret': 'old' }),
-				// its keys differ from what the vault wants
-				harbor: await ensure(wf.VENDOR.harbor, { 'api key': 'old' }),
-				summit: await ensure(wf.VENDOR.summit, { 'api username': 'old', 'api secret': 'old', 'tenant id': 'old' }),
-			};
-			// as left by an earlier sync: Bluefin's vault revision has moved on (4 → 5), Summit's has not,
-			// Northwind was never synced
-			const example = wf.loadExample(wf.EXAMPLES.scheduledSync.file);
-			example.staticData = { global: { syncedRevisions: { [ids.bluefin]: 4, [ids.harbor]: 1, [ids.summit]: 3 } } };
-			await n8n.importWorkflows([example]);
+			// as after a fresh `npm start`: the demo organization has no integration
+			expect(integrationsOf(demo)).toEqual([]);
+			await n8n.importWorkflows([wf.loadExample(wf.EXAMPLES.scheduledSync.file)]);
 
 			sandbox.clearRequests();
 			const first = await execute(wf.EXAMPLES.scheduledSync.id);
 			expect(first.status).toBe('success');
-			// `n8n execute` starts at the first trigger in the workflow: the schedule trigger's branch
-			expect(Object.keys(first.runData)).toContain('Integration List');
-			const patched = sandbox.requests.filter((r) => r.method === 'PATCH').map((r) => r.path.split('/').pop());
-			expect(patched.sort()).toEqual([ids.northwind, ids.bluefin, ids.harbor].sort());
-			expect(sandbox.requests.filter((r) => r.path.endsWith('/integration/list'))).toHaveLength(1);
+			const vault = [wf.VENDOR.northwind, wf.VENDOR.bluefin, wf.VENDOR.harbor, wf.VENDOR.summit];
+			// one Integration: List for the four items, then one create each
+			expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'POST /api/oem-api/integration/list',
+				...vault.map(() => 'POST /api/oem-api/integration'),
+			]);
 			const stored = Object.fromEntries(integrationsOf(demo).map((i: any) => [i.vendorId, i.credentials]));
+			expect(Object.keys(stored).sort()).toEqual([...vault].sort());
 			expect(stored[wf.VENDOR.bluefin]).toEqual({ 'api user': 'svc-bluefin', 'api key': 'bf-key-from-vault', 'api secret': 'bf-secret-from-vault' });
 			expect(stored[wf.VENDOR.harbor]).toEqual({ 'tenant id': 'tenant-0042', 'api key': 'hb-key-from-vault', region: 'eu-west' });
-			expect(stored[wf.VENDOR.summit]).toEqual({ 'api username': 'old', 'api secret': 'old', 'tenant id': 'old' });
-			expect(nodeOutput(first, 'Remember synced revisions').map((r) => r.vendor).sort()).toEqual(
-				['Bluefin PSA', 'Harbor Cloud Backup', 'Northwind RMM'],
-			);
+			expect(nodeOutput(first, 'Remember synced revisions').map((r) => [r.vendor, r.action])).toEqual([
+				['Northwind RMM', 'created'],
+				['Bluefin PSA', 'created'],
+				['Harbor Cloud Backup', 'created'],
+				['Summit License Distribution', 'created'],
+			]);
 
-			// n8n saved the remembered revisions: the next run finds nothing to update
+			// n8n saved the remembered revisions: the next run finds nothing to sync
 			sandbox.clearRequests();
 			const second = await execute(wf.EXAMPLES.scheduledSync.id);
 			expect(second.status).toBe('success');
-			expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/oem-api/integration/list']);
+			expect(sandbox.requests).toEqual([]);
 			expect(nodeOutput(second, 'What changed?')).toEqual([]);
+
+			// a vault revision moves on (as left by an earlier sync, Bluefin's 5 was synced as 4): that one is updated
+			const example = wf.loadExample(wf.EXAMPLES.scheduledSync.file);
+			example.staticData = { global: { syncedRevisions: { [wf.VENDOR.northwind]: 1, [wf.VENDOR.bluefin]: 4, [wf.VENDOR.harbor]: 1, [wf.VENDOR.summit]: 3 } } };
+			await n8n.importWorkflows([example]);
+			sandbox.clearRequests();
+			const third = await execute(wf.EXAMPLES.scheduledSync.id);
+			expect(third.status).toBe('success');
+			const bluefinId = integrationsOf(demo).find((i: any) => i.vendorId === wf.VENDOR.bluefin)!.id;
+			expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'POST /api/oem-api/integration/list',
+				`PATCH /api/oem-api/integration/${bluefinId}`,
+			]);
+			expect(nodeOutput(third, 'Remember synced revisions')).toEqual([
+				{ integrationId: bluefinId, vendorId: wf.VENDOR.bluefin, vendor: 'Bluefin PSA', revision: 5, action: 'updated' },
+			]);
 		});
 	});
 

@@ -229,6 +229,68 @@ export function operationsWorkflow(input: OpsInput) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// the OEM lifecycle: an organization, a user, Create or Update on both paths, the blank-field
+// guard, removing the user; the new token only ever comes from the API's answer
+
+export interface LifecycleInput {
+	company: string;
+	domain: string;
+	crmAccountId: string;
+	apiKey: string;
+	rotatedKey: string;
+}
+
+export function lifecycleWorkflow(input: LifecycleInput) {
+	const inp = (field: keyof LifecycleInput) => `={{ $('Input').item.json.${field} }}`;
+	const token = "={{ $('Create organization').item.json.organizationOemToken }}";
+	const upsert = (name: string, key: string, extra: Record<string, unknown> = {}) =>
+		oem(name, {
+			resource: 'integration',
+			operation: 'upsert',
+			organizationOemToken: token,
+			vendorId: byId(VENDOR.northwind),
+			credentialsMode: 'keyValue',
+			credentialValues: { values: [{ key: 'api key', value: inp(key as keyof LifecycleInput) }, { key: 'api username', value: 'svc-lifecycle' }] },
+			...extra,
+		});
+	return chain('e2eLifecycle', 'E2E organization lifecycle', [
+		code('Input', `return [{ json: ${JSON.stringify(input)} }];`),
+		oem('Create organization', {
+			resource: 'organization',
+			operation: 'create',
+			name: inp('company'),
+			email: `={{ 'owner@' + $('Input').item.json.domain }}`,
+			firstName: 'Olga',
+			lastName: 'Owner',
+			additionalFields: { vendorOrganizationId: inp('crmAccountId') },
+		}),
+		oem('Add user', {
+			resource: 'user',
+			operation: 'add',
+			email: `={{ 'tech@' + $('Input').item.json.domain }}`,
+			firstName: 'Tomas',
+			lastName: 'Tech',
+			additionalFields: { vendorOrganizationId: inp('crmAccountId'), vendorUserId: 'tech-1' },
+		}),
+		upsert('Create or Update (creates)', 'apiKey'),
+		upsert('Create or Update (updates)', 'rotatedKey'),
+		oem(
+			'Update with a blank field',
+			{
+				resource: 'integration',
+				operation: 'upsert',
+				organizationOemToken: token,
+				vendorId: byId(VENDOR.northwind),
+				credentialsMode: 'template',
+				credentialFields: templateFields({ 'api key': inp('rotatedKey'), 'api username': '' }),
+			},
+			{ onError: 'continueRegularOutput' },
+		),
+		oem('Remove user', { resource: 'user', operation: 'remove', organizationOemToken: token }),
+	]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // errors; every secret comes from an environment variable read by an expression, so nothing in
 // the workflow or its inputs holds one and any trace of it in n8n's data is a leak
 

@@ -116,11 +116,21 @@ export function useFaultSandbox(options: SandboxOptions = {}): Harness {
 export const FAST = { maxRetries: 2, retryDelay: 1, timeout: 2_000 };
 
 /** The node's parameters per operation, with secrets as expressions. */
-export function params(
-	operation: 'vendorList' | 'integrationList' | 'create' | 'update',
-	extra: INode['parameters'] = {},
-): INode['parameters'] {
-	const base: Record<string, INode['parameters']> = {
+export type FaultOperation =
+	| 'vendorList'
+	| 'integrationList'
+	| 'create'
+	| 'update'
+	| 'upsert'
+	| 'organizationCreate'
+	| 'userAdd'
+	| 'userRemove';
+
+/** A user of the demo organization (its token is not one of the SECRETS): User: Add outputs that token. */
+export const NEW_USER_EMAIL = 'new.user@demo-msp.example';
+
+export function params(operation: FaultOperation, extra: INode['parameters'] = {}): INode['parameters'] {
+	const base: Record<FaultOperation, INode['parameters']> = {
 		vendorList: { resource: 'vendor', operation: 'list', returnAll: true },
 		integrationList: { resource: 'integration', operation: 'list', organizationOemToken: TOKEN, returnAll: true },
 		create: {
@@ -139,6 +149,26 @@ export function params(
 			credentialsMode: 'keyValue',
 			credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api username', value: VALUE_2 }] },
 		},
+		// Create or Update of a vendor the fault organization has no integration for: list, then create.
+		upsert: {
+			resource: 'integration',
+			operation: 'upsert',
+			organizationOemToken: TOKEN,
+			vendorId: { __rl: true, mode: 'id', value: FREE_VENDOR_ID },
+			credentialsMode: 'keyValue',
+			credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api secret', value: VALUE_2 }] },
+		},
+		organizationCreate: {
+			resource: 'organization',
+			operation: 'create',
+			name: 'Fault Customer',
+			email: 'owner@fault-customer.example',
+			firstName: 'Fay',
+			lastName: 'Customer',
+			additionalFields: { vendorOrganizationId: 'fault-customer-1' },
+		},
+		userAdd: { resource: 'user', operation: 'add', email: NEW_USER_EMAIL, firstName: 'Nia', lastName: 'New' },
+		userRemove: { resource: 'user', operation: 'remove', organizationOemToken: TOKEN },
 	};
 	const { options, ...rest } = extra as { options?: object };
 	return { ...base[operation], ...rest, options: { ...FAST, ...(options ?? {}) } } as INode['parameters'];

@@ -20,11 +20,12 @@ import {
 	oddToken,
 	params,
 	run,
+	type FaultOperation,
 	type Harness,
 	type Outcome,
 } from './harness';
 
-export type Operation = 'vendorList' | 'integrationList' | 'create' | 'update';
+export type Operation = FaultOperation;
 
 export interface Row {
 	name: string;
@@ -54,10 +55,17 @@ const ACTION: Record<Operation, string> = {
 	integrationList: "list the organization's integrations",
 	create: 'create the integration',
 	update: 'update the integration',
+	// its first request, which a fault without a path meets first
+	upsert: "list the organization's integrations",
+	organizationCreate: 'create the organization',
+	userAdd: 'add the user',
+	userRemove: 'remove the user',
 };
 const OPERATIONS = Object.keys(ACTION) as Operation[];
-const TOKEN_OPERATIONS: Operation[] = ['integrationList', 'create', 'update'];
+const TOKEN_OPERATIONS: Operation[] = ['integrationList', 'create', 'update', 'upsert', 'userRemove'];
 const WRITES = ['create', 'update'] as const;
+/** The operations that take credential values. */
+const VALUE_OPERATIONS = ['create', 'update', 'upsert'] as const;
 
 /** What every failure before a request says in its description: what to do. */
 const NOTHING_SENT = 0;
@@ -181,7 +189,7 @@ const keyValues = (...pairs: Array<[unknown, unknown]>): INode['parameters'] =>
 		credentialValues: { values: pairs.map(([key, value]) => ({ key, value })) },
 	}) as INode['parameters'];
 
-const valueRows: Row[] = WRITES.flatMap((op): Row[] => [
+const valueRows: Row[] = VALUE_OPERATIONS.flatMap((op): Row[] => [
 	{
 		name: `${op}: no credential values (key/value)`,
 		parameters: params(op, keyValues()),
@@ -419,7 +427,67 @@ const baseUrlRows: Row[] = [
 	},
 ];
 
-export const INPUT_ROWS: Row[] = [...tokenRows, ...idRows, ...valueRows, ...oddKeyRows, ...sizeRows, ...baseUrlRows];
+// Organization: Create and User: Add: the person's fields, checked before anything is sent.
+const personRows: Row[] = (['organizationCreate', 'userAdd'] as const).flatMap((op): Row[] => [
+	...(
+		[
+			['email', 'Email'],
+			['firstName', 'First Name'],
+			['lastName', 'Last Name'],
+			...(op === 'organizationCreate' ? ([['name', 'Name']] as const) : []),
+		] as const
+	).flatMap(([name, label]): Row[] => [
+		{
+			name: `${op}: ${label} ""`,
+			parameters: params(op, { [name]: '' }),
+			message: N8N_REFUSES,
+			issues: required(label),
+			requests: NOTHING_SENT,
+		},
+		{
+			name: `${op}: ${label} from an expression giving spaces`,
+			parameters: params(op, { [name]: '={{ "   " }}' }),
+			message: [`The '${label}' parameter is empty for item 0`],
+			requests: NOTHING_SENT,
+		},
+	]),
+	{
+		name: `${op}: an email that is not one`,
+		parameters: params(op, { email: 'owner-at-nowhere' }),
+		message: ["The 'Email' parameter is not an email address for item 0"],
+		description: ['Give a full address such as name@example.com. Nothing was sent.'],
+		requests: NOTHING_SENT,
+	},
+	{
+		name: `${op}: a Vendor Organization ID that is not text`,
+		parameters: params(op, { additionalFields: { vendorOrganizationId: '={{ { id: 1 } }}' } }),
+		message: ["The 'Vendor Organization ID' field must be text for item 0"],
+		requests: NOTHING_SENT,
+	},
+]);
+
+// Updates in Vendor Template mode: a blank field would delete the stored key.
+const blankRows: Row[] = (['update', 'upsert'] as const).map((op) => ({
+	name: `${op}: a blank Vendor Template field (the update would delete the stored key)`,
+	parameters: params(op, {
+		credentialsMode: 'template',
+		credentialFields: { mappingMode: 'defineBelow', value: { 'api key': VALUE_1, 'api username': '' }, schema: [] },
+	}),
+	message: ['The credential field "api username" is blank for item 0'],
+	description: ["An update replaces all of the integration's stored credential values", 'turn on Remove Blank Fields', 'Nothing was sent'],
+	requests: NOTHING_SENT,
+}));
+
+export const INPUT_ROWS: Row[] = [
+	...tokenRows,
+	...idRows,
+	...valueRows,
+	...oddKeyRows,
+	...sizeRows,
+	...baseUrlRows,
+	...personRows,
+	...blankRows,
+];
 
 // ---------------------------------------------------------------------------------------------
 // API faults: each names the cause, keeps the API's message in the description.
@@ -427,9 +495,47 @@ export const INPUT_ROWS: Row[] = [...tokenRows, ...idRows, ...valueRows, ...oddK
 
 /** Attempts of an operation that retries: the first one and params()'s Max Retries. */
 const ATTEMPTS = 1 + FAST.maxRetries;
-const retried = (op: Operation) => op !== 'create';
+/** Not retried after a failure that may have reached the API: each would do its work again. */
+const NOT_IDEMPOTENT: Operation[] = ['create', 'organizationCreate', 'userAdd', 'userRemove'];
+const retried = (op: Operation) => !NOT_IDEMPOTENT.includes(op);
 const allAttempts = (op: Operation) => (retried(op) ? ATTEMPTS : 1);
-const UNCERTAIN = 'The integration may have been created anyway: check with Integration: List before running this item again';
+/** How each operation that is not retried says what may have happened anyway (and how to check). */
+const CHECK: Partial<Record<Operation, [maybe: string, check: string]>> = {
+	create: ['The integration may have been created', 'check with Integration: List'],
+	organizationCreate: [
+		'The organization may have been created',
+		'look for it in MSPCentric (running this item again answers 409 if it exists, and the API cannot give its token again)',
+	],
+	userAdd: ['The user may have been added', 'look for the user in MSPCentric (running this item again answers 409 if the user exists)'],
+	userRemove: ['A user may have been removed', "check the organization's users in MSPCentric"],
+};
+const uncertain = (op: Operation) => (CHECK[op] ? [`${CHECK[op]![0]} anyway: ${CHECK[op]![1]} before running this item again`] : []);
+const HINT_404: Record<Operation, string> = {
+	vendorList: "check that the credential's Base URL is your MSPCentric address",
+	integrationList: "check that the credential's Base URL is your MSPCentric address",
+	upsert: "check that the credential's Base URL is your MSPCentric address",
+	organizationCreate: "check that the credential's Base URL is your MSPCentric address",
+	create: 'no vendor with this ID exists',
+	update: 'no integration with this ID exists in the organization',
+	userAdd: 'no organization matches this Vendor Organization ID, or (without one) the domain of the email',
+	userRemove: 'the organization has no user that can be removed',
+};
+const HINT_409: Partial<Record<Operation, string>> = {
+	create: 'use Integration: Update with its ID (from Integration: List)',
+	organizationCreate: 'an organization with these details (the same Vendor Organization ID, or the same name and email) already exists',
+	userAdd: 'a user with this email already exists in the organization',
+};
+/** The field a success body must hold, named when it is missing. */
+const REQUIRED_FIELD: Partial<Record<Operation, string>> = {
+	vendorList: 'vendors',
+	integrationList: 'integrations',
+	upsert: 'integrations',
+	create: 'integration',
+	update: 'integration',
+	organizationCreate: 'organizationOemToken',
+	userAdd: 'organizationOemToken',
+	// User: Remove's answer is {status, message}: any JSON object is a success
+};
 
 function apiRow(
 	op: Operation,
@@ -480,11 +586,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			fault(404),
 			[
 				'not found (404): ',
-				op === 'create'
-					? 'no vendor with this ID exists'
-					: op === 'update'
-						? 'no integration with this ID exists in the organization'
-						: "check that the credential's Base URL is your MSPCentric address",
+				HINT_404[op],
 			],
 			[`The API said: ${said(404)}`],
 			1,
@@ -494,7 +596,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			op,
 			'409',
 			fault(409),
-			['it already exists (409)', ...(op === 'create' ? ['use Integration: Update with its ID (from Integration: List)'] : [])],
+			['it already exists (409)', ...(HINT_409[op] ? [HINT_409[op]!] : [])],
 			[`The API said: ${said(409)}`],
 			1,
 			'409',
@@ -526,7 +628,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 				fault(status),
 				[
 					`the MSPC OEM API failed with a server error (${status})${retried(op) ? ` on all ${ATTEMPTS} attempts` : ''}`,
-					...(op === 'create' ? [UNCERTAIN] : []),
+					...uncertain(op),
 				],
 				[`The API said: ${said(status)}`],
 				allAttempts(op),
@@ -541,7 +643,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 				contentType: 'text/html',
 				body: '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><hr>nginx</body></html>',
 			},
-			[`failed with a server error (502)`, ...(op === 'create' ? [UNCERTAIN] : [])],
+			[`failed with a server error (502)`, ...uncertain(op)],
 			['The API answered with an HTML page instead of JSON (titled "502 Bad Gateway"), as a proxy or gateway in front of it does'],
 			allAttempts(op),
 			'502',
@@ -565,31 +667,33 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			'307',
 		),
 	];
-	const ok = op === 'create' ? 201 : 200;
-	const probably = op === 'create' ? ['The API reported success, so it was probably done: check with Integration: List'] : [];
+	const ok = NOT_IDEMPOTENT.includes(op) ? 201 : 200;
+	const probably = CHECK[op] ? [`The API reported success, so it was probably done: ${CHECK[op]![1]} before running this item again`] : [];
 	rows.push(
 		apiRow(op, `${ok} with malformed JSON`, { status: ok, body: '{"vendors": [{"id": ' }, [`the MSPC OEM API answered ${ok} with a body that is not JSON`, ...probably], ["Check that the credential's Base URL points at the MSPC OEM API", 'Start of the answer: {"vendors": [{"id":'], 1, String(ok)),
+		...(REQUIRED_FIELD[op] === undefined
+			? []
+			: [
 		apiRow(
 			op,
 			`${ok} with a body of the wrong shape`,
 			{ status: ok, body: { status: ok, message: 'ok' } },
 			[
-				`the MSPC OEM API answered ${ok} with a body of an unexpected shape (${
-					op === 'vendorList' ? 'vendors' : op === 'integrationList' ? 'integrations' : 'integration'
-				}: Required)`,
+				`the MSPC OEM API answered ${ok} with a body of an unexpected shape (${REQUIRED_FIELD[op]}: Required)`,
 				...probably,
 			],
 			['Start of the answer: {"status":'],
 			1,
 			String(ok),
 		),
+				]),
 		apiRow(op, `${ok} with an empty body`, { action: 'empty', status: ok }, [`the MSPC OEM API answered ${ok} with an empty body`, ...probably], [], 1, String(ok)),
 		apiRow(op, `${ok} with an HTML page`, { status: ok, contentType: 'text/html', body: '<!doctype html><html><head><title>Sign in</title></head></html>' }, [`answered ${ok} with an HTML page instead of JSON (titled "Sign in")`], [], 1, String(ok)),
 		apiRow(
 			op,
 			'a connection reset',
 			{ action: 'reset' },
-			[`the MSPC OEM API closed the connection before answering${retried(op) ? ` (${ATTEMPTS} attempts)` : ''}`, ...(op === 'create' ? [UNCERTAIN] : [])],
+			[`the MSPC OEM API closed the connection before answering${retried(op) ? ` (${ATTEMPTS} attempts)` : ''}`, ...uncertain(op)],
 			['No answer was received (network error ECONNRESET)'],
 			allAttempts(op),
 		),
@@ -598,7 +702,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 				op,
 				'a timeout (options.timeout 150 ms)',
 				{ action: 'hang' },
-				[`the MSPC OEM API did not answer within 150 ms${retried(op) ? ` (${ATTEMPTS} attempts)` : ''}; raise the Timeout option`, ...(op === 'create' ? [UNCERTAIN] : [])],
+				[`the MSPC OEM API did not answer within 150 ms${retried(op) ? ` (${ATTEMPTS} attempts)` : ''}; raise the Timeout option`, ...uncertain(op)],
 				['No answer was received (network error ETIMEDOUT)'],
 				allAttempts(op),
 			),
@@ -616,7 +720,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			// Refused proves the request was never sent: creates retry too.
 			message: [`Could not ${ACTION[op]}: the MSPC OEM API could not be reached (${ATTEMPTS} attempts); check the credential's Base URL and your network`],
 			description: ['No answer was received (network error ECONNREFUSED)'],
-			check: (outcome) => expect(outcome.error?.message).not.toContain('may have been created'),
+			check: (outcome) => expect(outcome.error?.message).not.toContain('anyway'),
 		},
 	);
 	return rows;
@@ -690,7 +794,100 @@ const realRows: Row[] = [
 	},
 ];
 
-export const FAULT_ROWS: Row[] = [...statusRows, ...realRows];
+/** The new operations' documented statuses as the sandbox really produces them, and Create or Update's two paths. */
+const lifecycleRows: Row[] = [
+	{
+		name: 'organizationCreate: succeeds; the new token is in the output only',
+		parameters: params('organizationCreate'),
+		requests: 1,
+		check: (outcome, h) => {
+			const created = h.sandbox.state().organizations.find((org) => org.name === 'Fault Customer')!;
+			expect(outcome.output!.map((item) => item.json)).toEqual([
+				{ organizationOemToken: created.organizationOemToken, name: 'Fault Customer', email: 'owner@fault-customer.example', vendorOrganizationId: 'fault-customer-1' },
+			]);
+		},
+	},
+	{
+		name: 'organizationCreate: real 409 (the Vendor Organization ID exists)',
+		parameters: params('organizationCreate', { additionalFields: { vendorOrganizationId: 'fault-org-1' } }),
+		message: ['Could not create the organization: it already exists (409)'],
+		description: ['The API said: An organization with these details already exists'],
+		httpCode: '409',
+		requests: 1,
+	},
+	{
+		name: 'userAdd: real 404 (no organization for the email domain)',
+		parameters: params('userAdd', { email: 'someone@no-such-org.example' }),
+		message: ['Could not add the user: not found (404): no organization matches'],
+		description: ['The API said: Organization not found for this user'],
+		httpCode: '404',
+		requests: 1,
+	},
+	{
+		name: 'userAdd: real 409 (the owner is already a user)',
+		parameters: params('userAdd', { email: 'owner@fault-org.example' }),
+		message: ['Could not add the user: it already exists (409): a user with this email already exists in the organization'],
+		httpCode: '409',
+		requests: 1,
+	},
+	{
+		name: 'userRemove: real 404 (only the owner is left)',
+		parameters: params('userRemove'),
+		message: ['Could not remove the user: not found (404): the organization has no user that can be removed'],
+		description: ['The API said: User not found'],
+		httpCode: '404',
+		requests: 1,
+	},
+	{
+		name: 'upsert: the organization has an integration for the vendor: one list, one update',
+		parameters: params('upsert', { vendorId: { __rl: true, mode: 'id', value: VENDOR_ID } }),
+		requests: 2,
+		check: (outcome, h) => {
+			expect(outcome.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'POST /api/oem-api/integration/list',
+				`PATCH /api/oem-api/integration/${INTEGRATION_ID}`,
+			]);
+			expect(outcome.output!.map((item) => item.json)).toEqual([{ id: INTEGRATION_ID, vendorId: VENDOR_ID, action: 'updated' }]);
+			expect(h.sandbox.state().integrations.find((i) => i.id === INTEGRATION_ID)?.credentials).toEqual({ 'api key': SECRETS.value1, 'api secret': SECRETS.value2 });
+		},
+	},
+	{
+		name: 'upsert: a 500 on the create (after the list): not retried, and a rerun is safe',
+		parameters: params('upsert'),
+		faults: [{ method: 'POST', path: '/api/oem-api/integration', status: 500, times: 4, body: { status: 500, message: 'create failed' } }],
+		message: [
+			'Could not create the integration: the MSPC OEM API failed with a server error (500). The integration may have been created anyway: running Create or Update again is safe',
+		],
+		description: ['The API said: create failed'],
+		httpCode: '500',
+		requests: 2,
+	},
+	{
+		name: 'upsert: a 503 on the update: retried like any update',
+		parameters: params('upsert', { vendorId: { __rl: true, mode: 'id', value: VENDOR_ID } }),
+		faults: [{ method: 'PATCH', status: 503, times: 4, body: { status: 503, message: 'update failed' } }],
+		message: [`Could not update the integration: the MSPC OEM API failed with a server error (503) on all ${ATTEMPTS} attempts`],
+		description: ['The API said: update failed'],
+		requests: 1 + ATTEMPTS,
+	},
+	{
+		name: 'upsert: a real 409 on the create (created meanwhile): listed again, then updated',
+		parameters: params('upsert'),
+		faults: [{ method: 'POST', path: '/api/oem-api/integration', status: 409, phase: 'after', body: { status: 409, message: 'exists' } }],
+		requests: 4,
+		check: (outcome) => {
+			expect(outcome.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{24}$/, 'ID')}`)).toEqual([
+				'POST /api/oem-api/integration/list',
+				'POST /api/oem-api/integration',
+				'POST /api/oem-api/integration/list',
+				'PATCH /api/oem-api/integration/ID',
+			]);
+			expect(outcome.output![0].json.action).toBe('updated');
+		},
+	},
+];
+
+export const FAULT_ROWS: Row[] = [...statusRows, ...realRows, ...lifecycleRows];
 
 /** Runs one row: its faults queued, its credentials applied. */
 export async function runRow(harness: Harness, row: Row): Promise<Outcome> {

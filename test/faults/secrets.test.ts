@@ -43,8 +43,9 @@ describe.each([false, true])('every catalogue row (Continue On Fail: %s)', (cont
 
 // What a careless server might send back: the whole request it got, in every form. (A list
 // request carries no credential values, so its echo holds the client secret and token only.)
-function echoRows(op: 'create' | 'update' | 'integrationList'): Array<[string, ScriptedFault]> {
-	const values = op === 'integrationList' ? [] : [SECRETS.value1, SECRETS.value3];
+// (Create or Update meets the fault on its list request, and User: Remove sends a token only.)
+function echoRows(op: 'create' | 'update' | 'integrationList' | 'upsert' | 'userRemove'): Array<[string, ScriptedFault]> {
+	const values = op === 'integrationList' || op === 'upsert' || op === 'userRemove' ? [] : [SECRETS.value1, SECRETS.value3];
 	const body = {
 		clientId: 'sandbox-client-id',
 		clientSecret: SECRETS.clientSecret,
@@ -53,7 +54,7 @@ function echoRows(op: 'create' | 'update' | 'integrationList'): Array<[string, S
 	};
 	const echoed = JSON.stringify(body);
 	const last = values[0] ?? SECRETS.token;
-	return [
+	const rows: Array<[string, ScriptedFault]> = [
 		['a JSON error echoing the request', { status: 400, body: { status: 400, message: `Bad request: ${echoed}` } }],
 		['a JSON error with the echo in an array of messages', { status: 422, body: { statusCode: 422, message: [`clientSecret ${SECRETS.clientSecret} invalid`, `token ${SECRETS.token}`] } }],
 		['a plain-text error echoing the request', { status: 500, contentType: 'text/plain', body: `failed on ${echoed}` }],
@@ -64,9 +65,11 @@ function echoRows(op: 'create' | 'update' | 'integrationList'): Array<[string, S
 		['a 401 echoing the client secret, near the 300-character cut', { status: 401, contentType: 'text/plain', body: `${'y'.repeat(294)}${SECRETS.clientSecret}` }],
 		['a 409 echoing the values', { status: 409, body: { status: 409, message: `exists with ${values.join(' / ') || SECRETS.token}` } }],
 	];
+	// User: Remove's answer is only {status, message}: any JSON object is a success, not an error to scan
+	return op === 'userRemove' ? rows.filter(([name]) => name !== 'a 200 of the wrong shape echoing the request') : rows;
 }
 
-describe.each(['create', 'update', 'integrationList'] as const)('servers that echo secrets: %s', (op) => {
+describe.each(['create', 'update', 'integrationList', 'upsert', 'userRemove'] as const)('servers that echo secrets: %s', (op) => {
 	test.each(echoRows(op))('%s', async (name, fault) => {
 		for (const continueOnFail of [false, true]) {
 			h.sandbox.injectNext({ ...fault, times: 5 });
@@ -88,6 +91,36 @@ describe.each(['create', 'update', 'integrationList'] as const)('servers that ec
 test('success paths: list, create, update, list again show keys, never values', async () => {
 	for (const op of ['vendorList', 'create', 'update', 'integrationList'] as const) {
 		const outcome = await runRow(h, { name: op, parameters: params(op, { credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api secret', value: VALUE_3 }] } }) });
+		expect(outcome.error).toBeUndefined();
+		scan(op, producedText(outcome));
+	}
+});
+
+test('User: Add and Organization: Create are the one place a token appears: in their output item, nowhere else', async () => {
+	// a user of the fault organization: its token (a SECRET) is what the API answers
+	const added = await runRow(h, { name: 'userAdd', parameters: params('userAdd', { email: 'second@fault-org.example' }) });
+	expect(added.error).toBeUndefined();
+	expect(added.output!.map((item) => item.json)).toEqual([{ organizationOemToken: SECRETS.token, email: 'second@fault-org.example' }]);
+	// control: the scanner sees it there…
+	expect(secretsIn(producedText(added), [SECRETS.token])).toHaveLength(1);
+	// …and nowhere else: not in the task's other data, errors or logs
+	for (const item of added.output!) delete item.json.organizationOemToken;
+	scan('userAdd (output token removed)', producedText(added));
+
+	const created = await runRow(h, { name: 'organizationCreate', parameters: params('organizationCreate') });
+	const token = String(created.output![0].json.organizationOemToken);
+	expect(h.sandbox.state().organizations.some((org) => org.organizationOemToken === token)).toBe(true);
+	for (const item of created.output!) delete item.json.organizationOemToken;
+	expect(secretsIn(producedText(created), [token, SECRETS.clientSecret])).toEqual([]);
+});
+
+test('success paths of the new operations: no secret anywhere', async () => {
+	for (const op of ['upsert', 'userRemove', 'organizationCreate'] as const) {
+		if (op === 'userRemove') {
+			// a member to remove from the fault organization
+			await runRow(h, { name: 'add', parameters: params('userAdd', { email: 'member@fault-org.example' }) });
+		}
+		const outcome = await runRow(h, { name: op, parameters: params(op) });
 		expect(outcome.error).toBeUndefined();
 		scan(op, producedText(outcome));
 	}

@@ -153,16 +153,37 @@ describe('Integration: List', () => {
 			credentials: env.credentials,
 			parameters: { resource: 'integration', operation: 'list', organizationOemToken: OTHER_ORGANIZATION_TOKEN, returnAll: true },
 		});
-		const { request, body } = lastBody();
-		expect(request.path).toBe('/api/oem-api/integration/list');
-		expect(body).toEqual({ ...auth(), organizationOemToken: OTHER_ORGANIZATION_TOKEN });
+		const [list, vendors] = env.sandbox.requests;
+		expect(env.sandbox.requests).toHaveLength(2);
+		expect(list.path).toBe('/api/oem-api/integration/list');
+		expect(JSON.parse(list.rawBody)).toEqual({ ...auth(), organizationOemToken: OTHER_ORGANIZATION_TOKEN });
+		// the vendor names come from one vendor list
+		expect(vendors.path).toBe('/api/oem-api/vendor');
 		const stored = integrationsOf(OTHER_ORGANIZATION_TOKEN);
 		expect(output).toHaveLength(stored.length);
 		const listed = output.find((item) => item.json.id === OTHER_ORGANIZATION_INTEGRATION_ID)!;
-		const keys = Object.keys(stored.find((entry) => entry.id === OTHER_ORGANIZATION_INTEGRATION_ID)!.credentials);
+		const storedEntry = stored.find((entry) => entry.id === OTHER_ORGANIZATION_INTEGRATION_ID)!;
+		expect(Object.keys(listed.json).slice(0, 3)).toEqual(['id', 'vendorId', 'vendorName']);
+		expect(listed.json.vendorName).toBe(env.sandbox.state().vendors.find((vendor) => vendor.id === storedEntry.vendorId)!.name);
+		const keys = Object.keys(storedEntry.credentials);
 		expect(listed.json.integrationCredentialTemplate).toEqual(Object.fromEntries(keys.map((key) => [key, ''])));
 		expect(listed.json.credentialKeys).toEqual(keys);
 		expect(listed.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('N items for several organizations: one list per token and one vendor list for all', async () => {
+		const tokens = [TOKEN, OTHER_ORGANIZATION_TOKEN, TOKEN, OTHER_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN];
+		const { output } = await runNode({
+			credentials: env.credentials,
+			parameters: { resource: 'integration', operation: 'list', organizationOemToken: '={{ $json.token }}', returnAll: true },
+			items: tokens.map((token) => ({ token })),
+		});
+		const paths = env.sandbox.requests.map((request) => request.path);
+		expect(paths.filter((path) => path.endsWith('/integration/list'))).toHaveLength(2);
+		expect(paths.filter((path) => path.endsWith('/vendor'))).toHaveLength(1);
+		// the demo organization has no integration: only the other organization's items yield output
+		const otherCount = integrationsOf(OTHER_ORGANIZATION_TOKEN).length;
+		expect(output.map((item) => item.pairedItem)).toEqual([1, 3, 4].flatMap((item) => Array(otherCount).fill({ item })));
 	});
 });
 

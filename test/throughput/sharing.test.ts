@@ -104,7 +104,8 @@ describe('list requests shared across items', () => {
 			parameters: { ...integrationParameters, options: { concurrency: 10 } },
 			items: Array.from({ length: 40 }, () => ({ token: BULK_TOKEN })),
 		});
-		expect(env.sandbox.requests).toHaveLength(1);
+		// one list, and one vendor list for the vendor names of all items
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
 		expect(output).toHaveLength(40 * ITEMS);
 		expect(output.filter((item) => (item.pairedItem as { item: number }).item === 39)).toHaveLength(ITEMS);
 	});
@@ -121,7 +122,10 @@ describe('list requests shared across items', () => {
 			parameters: integrationParameters,
 			items: [...tokens, ...tokens, ...tokens].map((token) => ({ token })),
 		});
-		const sent = env.sandbox.requests.map((r) => (r.body as { organizationOemToken: string }).organizationOemToken);
+		const lists = env.sandbox.requests.filter((r) => r.path.endsWith('/integration/list'));
+		const sent = lists.map((r) => (r.body as { organizationOemToken: string }).organizationOemToken);
+		// and one vendor list (for the vendor names) shared by them all
+		expect(env.sandbox.requests.filter((r) => r.path.endsWith('/vendor'))).toHaveLength(1);
 		expect(sent.sort()).toEqual([...tokens].sort());
 		const countFor = (i: number) => output.filter((item) => (item.pairedItem as { item: number }).item === i).length;
 		expect([0, 1, 2, 3].map(countFor)).toEqual([ITEMS, 1, 0, 0]);

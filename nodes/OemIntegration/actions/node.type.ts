@@ -7,7 +7,9 @@ import type { ItemOperation } from '../items';
  * operation files are all typed from this map, so a missing or misspelled operation does not compile.
  */
 export type OemNodeMap = {
-	integration: 'create' | 'list' | 'update';
+	integration: 'create' | 'list' | 'update' | 'upsert';
+	organization: 'create';
+	user: 'add' | 'remove';
 	vendor: 'list';
 };
 

@@ -4,22 +4,37 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import * as integrationCreate from './integration/create.operation';
 import * as integrationList from './integration/list.operation';
 import * as integrationUpdate from './integration/update.operation';
+import * as integrationUpsert from './integration/upsert.operation';
 import type { OemOperation, OemOperations, OemResource } from './node.type';
+import * as organizationCreate from './organization/create.operation';
+import * as userAdd from './user/add.operation';
+import * as userRemove from './user/remove.operation';
 import * as vendorList from './vendor/list.operation';
 
 /** In the order their parameters appear in the node. */
 export const operations: OemOperations = {
 	vendor: { list: vendorList },
-	integration: { create: integrationCreate, list: integrationList, update: integrationUpdate },
+	integration: {
+		create: integrationCreate,
+		upsert: integrationUpsert,
+		list: integrationList,
+		update: integrationUpdate,
+	},
+	organization: { create: organizationCreate },
+	user: { add: userAdd, remove: userRemove },
 };
 
 const resourceNames: Record<OemResource, string> = {
 	integration: 'Integration',
+	organization: 'Organization',
+	user: 'User',
 	vendor: 'Vendor',
 };
 
 const defaultOperation: { [R in OemResource]: keyof OemOperations[R] } = {
 	integration: 'create',
+	organization: 'create',
+	user: 'add',
 	vendor: 'list',
 };
 

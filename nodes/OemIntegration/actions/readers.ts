@@ -49,3 +49,52 @@ export function readOrganizationToken(ctx: IExecuteFunctions, itemIndex: number)
 		'Set it to the organizationOemToken returned when the organization was created, for example with an expression that reads it from the incoming item.',
 	);
 }
+
+export function readVendorId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requireText(
+		ctx,
+		'vendorId',
+		'Vendor',
+		itemIndex,
+		'Pick a vendor from the list, or give its ID (the id field of Vendor: List).',
+	);
+}
+
+export interface Person {
+	email: string;
+	firstName: string;
+	lastName: string;
+	vendorUserId?: string;
+	vendorOrganizationId?: string;
+}
+
+/** The person parameters of Organization: Create and User: Add; optional ones left out when not set. */
+export function readPerson(ctx: IExecuteFunctions, itemIndex: number): Person {
+	const email = requireText(ctx, 'email', 'Email', itemIndex, 'Give the email address of the person, for example with an expression that reads it from the incoming item.');
+	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+		throw new NodeOperationError(ctx.getNode(), `The 'Email' parameter is not an email address for item ${itemIndex}`, {
+			description: 'Give a full address such as name@example.com. Nothing was sent.',
+			itemIndex,
+		});
+	}
+	const person: Person = {
+		email,
+		firstName: requireText(ctx, 'firstName', 'First Name', itemIndex, 'Give the first name of the person.'),
+		lastName: requireText(ctx, 'lastName', 'Last Name', itemIndex, 'Give the last name of the person.'),
+	};
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as Record<string, unknown>;
+	for (const key of ['vendorUserId', 'vendorOrganizationId'] as const) {
+		const value = additional[key];
+		const text = typeof value === 'number' ? String(value) : value;
+		if (text === undefined || text === null || (typeof text === 'string' && text.trim() === '')) continue;
+		if (typeof text !== 'string') {
+			const label = key === 'vendorUserId' ? 'Vendor User ID' : 'Vendor Organization ID';
+			throw new NodeOperationError(ctx.getNode(), `The '${label}' field must be text for item ${itemIndex}`, {
+				description: 'Give the ID as text, for example with an expression such as {{ String($json.id) }}. Nothing was sent.',
+				itemIndex,
+			});
+		}
+		person[key] = text.trim();
+	}
+	return person;
+}

@@ -20,7 +20,17 @@ export async function fetchVendors(execution: OemExecution): Promise<Vendor[]> {
 export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {
 	const { ctx } = execution;
 	const token = ctx.getCurrentNodeParameter('organizationOemToken') as unknown;
-	if (typeof token !== 'string' || token.trim() === '' || token.startsWith('=')) {
+	if (typeof token === 'string' && token.startsWith('=')) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Organization OEM Token is an expression, which cannot be evaluated while editing',
+			{
+				description:
+					'Its value only exists when the workflow runs, so the list cannot load. Choose the integration By ID instead (an ID from Integration: List or Create, or an expression such as {{ $json.id }}).',
+			},
+		);
+	}
+	if (typeof token !== 'string' || token.trim() === '') {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			'Enter the Organization OEM Token to list its integrations',

@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import type { Vendor } from '../schemas';
 import { OemExecution } from '../transport/execution';
 import { fetchIntegrations, fetchVendors } from './catalogue';
 
@@ -8,12 +9,28 @@ function matches(filter: string | undefined, ...texts: string[]) {
 	return !wanted || texts.some((text) => text.toLowerCase().includes(wanted));
 }
 
+/**
+ * A vendor as the dropdown shows it: active vendors with credential-based integrations by name
+ * alone; any other status or type said in the label, since such a vendor cannot be integrated
+ * the usual way.
+ */
+function vendorLabel(vendor: Vendor): string {
+	const notes: string[] = [];
+	if (vendor.integrationStatus && vendor.integrationStatus !== 'active') notes.push(vendor.integrationStatus);
+	if (vendor.integrationType && vendor.integrationType !== 'custom_hosted') notes.push(vendor.integrationType);
+	return notes.length ? `${vendor.name} (${notes.join(', ')})` : vendor.name;
+}
+
+function vendorDescription(vendor: Vendor): string {
+	return `Status: ${vendor.integrationStatus ?? 'unknown'} · Type: ${vendor.integrationType ?? 'unknown'} · ID ${vendor.id}`;
+}
+
 export async function searchVendors(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const vendors = await fetchVendors(new OemExecution(this));
 	return {
 		results: vendors
 			.filter((vendor) => matches(filter, vendor.name, vendor.id))
-			.map((vendor) => ({ name: vendor.name, value: vendor.id }))
+			.map((vendor) => ({ name: vendorLabel(vendor), value: vendor.id, description: vendorDescription(vendor) }))
 			.sort((a, b) => a.name.localeCompare(b.name)),
 	};
 }

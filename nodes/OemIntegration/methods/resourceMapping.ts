@@ -9,6 +9,18 @@ function selectedId(ctx: ILoadOptionsFunctions, name: string): string {
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 }
 
+/**
+ * The vendor comes from an expression (as in an AI tool, where the model picks it): its template
+ * is unknown while editing, so the fields cannot be listed.
+ */
+const VENDOR_BY_EXPRESSION =
+	'The vendor is set by an expression (or chosen by the AI model), so its template cannot be loaded while editing: set Credentials Input to JSON (or Key/Value Pairs) instead';
+
+function isExpression(value: unknown): boolean {
+	const raw = value && typeof value === 'object' ? (value as { value?: unknown }).value : value;
+	return typeof raw === 'string' && raw.startsWith('=');
+}
+
 function field(key: string): ResourceMapperField {
 	return { id: key, displayName: key, type: 'string', required: false, defaultMatch: false, display: true };
 }
@@ -33,6 +45,7 @@ export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<
 		vendorId = integration.vendorId;
 		Object.keys(integration.integrationCredentialTemplate).forEach((key) => keys.add(key));
 	} else {
+		if (isExpression(this.getCurrentNodeParameter('vendorId'))) return { fields: [], emptyFieldsNotice: VENDOR_BY_EXPRESSION };
 		vendorId = selectedId(this, 'vendorId');
 		if (!vendorId) return { fields: [], emptyFieldsNotice: 'Select a vendor first' };
 	}

@@ -22,8 +22,12 @@ export interface Outcome {
 
 const BASE_URL_HINT = "check that the credential's Base URL is your MSPCentric address";
 
-const UNCERTAIN =
-	'. The integration may have been created anyway: check with Integration: List before running this item again';
+const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
+const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
+const uncertainText = (request: OemRequest<unknown>) => {
+	const { maybe, check } = uncertainOf(request);
+	return `. ${maybe} anyway: ${check} before running this item again`;
+};
 
 /** "an HTML page (title: 502 Bad Gateway)". */
 function describeHtml(text: string, secrets: string[]): string {
@@ -54,7 +58,7 @@ export function unexpectedAnswerError(
 	}[problem.kind];
 	let message = `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`;
 	if (!request.idempotent) {
-		message += '. The API reported success, so it was probably done: check with Integration: List before running this item again';
+		message += `. The API reported success, so it was probably done: ${uncertainOf(request).check} before running this item again`;
 	}
 	const start = text.trim() ? ` Start of the answer: ${excerpt(text, secrets, 200)}` : '';
 	return new NodeApiError(node, { message: 'Unexpected response', httpCode: String(response.statusCode) } as JsonObject, {
@@ -124,7 +128,7 @@ export function requestFailure(
 	if (response) {
 		const status = response.statusCode;
 		let message = statusMessage(status, request, outcome, response);
-		if (!request.idempotent && status >= 500) message += UNCERTAIN;
+		if (!request.idempotent && status >= 500) message += uncertainText(request);
 		message = redact(message, secrets);
 		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
 			message,
@@ -151,7 +155,7 @@ export function requestFailure(
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
 	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
-	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += UNCERTAIN;
+	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += uncertainText(request);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,

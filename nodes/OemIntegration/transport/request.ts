@@ -28,6 +28,11 @@ export interface OemRequest<T> {
 	 * False for creates: a lost answer would otherwise create a duplicate.
 	 */
 	idempotent: boolean;
+	/**
+	 * For requests that are not idempotent: what may have been done although no clear answer
+	 * came, and how to check. Default: the integration create's words.
+	 */
+	uncertain?: { maybe: string; check: string };
 	/** Extra words for a 404 or 409, saying what to do. */
 	hints?: Partial<Record<number, string>>;
 	itemIndex?: number;

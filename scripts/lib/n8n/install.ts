@@ -153,6 +153,11 @@ function run(
 	});
 }
 
+/** Whether `version` is already installed in the cache (so starting it takes seconds, not minutes). */
+export function isN8nInstalled(version: string): boolean {
+	return readMarker(installDir(version))?.version === version;
+}
+
 function readMarker(dir: string): Record<string, unknown> | undefined {
 	try {
 		return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8'));

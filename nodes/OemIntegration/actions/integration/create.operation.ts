@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { integrationMutationSchema } from '../../schemas';
 import type { OemExecution } from '../../transport/execution';
-import { oemApiRequest } from '../../transport/request';
-import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
-import { readOptions, readOrganizationToken, requireText } from '../readers';
+import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
+import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
+import { createIntegration } from './requests';
 
 export const option = {
 	name: 'Create',
@@ -13,46 +12,29 @@ export const option = {
 	action: 'Create an integration',
 };
 
-export const description: INodeProperties[] = [
-	organizationOemTokenProperty,
-	idLocatorProperty({
-		name: 'vendorId',
-		displayName: 'Vendor',
-		description: 'The vendor to integrate, as listed by Vendor: List (its ID)',
-		searchListMethod: 'searchVendors',
-		listPlaceholder: 'Select a vendor...',
-		idPlaceholder: 'e.g. 43211235',
-	}),
-	...credentialValueProperties('create'),
-];
+/** Also the parameters of Create or Update. */
+export function integrationTargetProperties(operation: 'create' | 'upsert'): INodeProperties[] {
+	return [organizationOemTokenProperty, vendorIdProperty, ...credentialValueProperties(operation)];
+}
+
+export const description: INodeProperties[] = integrationTargetProperties('create');
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	execution: OemExecution,
+	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const vendorId = requireText(
-		this,
-		'vendorId',
-		'Vendor',
-		itemIndex,
-		'Pick a vendor from the list, or give its ID (the id field of Vendor: List).',
-	);
+	const vendorId = readVendorId(this, itemIndex);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const { integration } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['integration'],
-		body: { organizationOemToken, data: { vendorId, integrationCredentials } },
-		schema: integrationMutationSchema,
-		action: 'create the integration',
-		idempotent: false,
+	const integration = await createIntegration(execution, itemIndex, {
+		organizationOemToken,
+		vendorId,
+		integrationCredentials,
 		hints: {
 			404: 'no vendor with this ID exists; pick one from Vendor: List',
-			409: 'this organization already has an integration for this vendor; use Integration: Update with its ID (from Integration: List) to change its credentials',
+			409: 'this organization already has an integration for this vendor; use Integration: Update with its ID (from Integration: List) to change its credentials, or Integration: Create or Update',
 		},
-		itemIndex,
-		settings: readOptions(this, itemIndex),
 	});
-	return [integration as IDataObject];
+	return [integration];
 }

@@ -3,12 +3,18 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { emptyMap, type CredentialMap } from '../../schemas';
 
+/** What an update does to the stored credentials, said wherever values are entered for one. */
+const REPLACES = "The integration's stored credentials are replaced: keys not given here are removed.";
+
 /**
  * The three ways to enter an integration's vendor-specific credential values, shared by
- * Create and Update. Keys are data: they are copied verbatim, never read as object paths.
+ * Create, Update and Create or Update. Keys are data: they are copied verbatim, never read as
+ * object paths.
  */
-export function credentialValueProperties(operation: 'create' | 'update'): INodeProperties[] {
-	const fieldsSource = operation === 'create' ? 'vendorId' : 'integrationId';
+export function credentialValueProperties(operation: 'create' | 'update' | 'upsert'): INodeProperties[] {
+	const fieldsSource = operation === 'update' ? 'integrationId' : 'vendorId';
+	const updates = operation !== 'create';
+	const onUpdate = operation === 'upsert' ? ` When the integration exists, its stored credentials are replaced: keys not given here are removed.` : updates ? ` ${REPLACES}` : '';
 	return [
 		{
 			displayName: 'Credentials Input',
@@ -24,12 +30,12 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 				{
 					name: 'Key/Value Pairs',
 					value: 'keyValue',
-					description: 'Enter each credential key and its value',
+					description: `Enter each credential key and its value.${onUpdate}`,
 				},
 				{
 					name: 'JSON',
 					value: 'json',
-					description: 'Give one JSON object of key → string value',
+					description: `Give one JSON object of key → string value.${onUpdate}`,
 				},
 			],
 			default: 'template',
@@ -54,6 +60,19 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			},
 			displayOptions: { show: { credentialsMode: ['template'] } },
 		},
+		...(updates
+			? [
+					{
+						displayName: 'Remove Blank Fields',
+						name: 'removeBlankFields',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether credential fields left blank are removed from the integration. Off: a blank field stops the item before anything is sent, because an update replaces all of the integration's stored values and would delete that key.",
+						displayOptions: { show: { credentialsMode: ['template'] } },
+					} satisfies INodeProperties,
+				]
+			: []),
 		{
 			displayName: 'Credential Values',
 			name: 'credentialValues',
@@ -61,6 +80,7 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			typeOptions: { multipleValues: true },
 			placeholder: 'Add Credential Value',
 			default: {},
+			...(updates ? { description: onUpdate.trim() } : {}),
 			displayOptions: { show: { credentialsMode: ['keyValue'] } },
 			options: [
 				{
@@ -92,7 +112,7 @@ export function credentialValueProperties(operation: 'create' | 'update'): INode
 			type: 'json',
 			default: '{\n  "api key": ""\n}',
 			displayOptions: { show: { credentialsMode: ['json'] } },
-			description: 'An object whose keys are the credential keys and whose values are strings',
+			description: `An object whose keys are the credential keys and whose values are strings.${onUpdate}`,
 		},
 	];
 }
@@ -130,21 +150,37 @@ function addValue(
 	map[key] = value;
 }
 
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/**
+ * The template's fields. On Create a blank field is simply not sent. On an update it would
+ * delete the stored key (the API replaces all values), so blanks stop the item unless the user
+ * turned on Remove Blank Fields.
+ */
 function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
 	const mapper = ctx.getNodeParameter('credentialFields', itemIndex, {}) as Partial<ResourceMapperValue>;
 	const map = emptyMap<string>();
 	const fieldIds = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
-	const source: IDataObject =
-		mapper.mappingMode === 'autoMapInputData'
-			? ctx.getInputData()[itemIndex].json
-			: ((mapper.value ?? {}) as IDataObject);
-	const keys = mapper.mappingMode === 'autoMapInputData' ? fieldIds : Object.keys(source);
+	const autoMap = mapper.mappingMode === 'autoMapInputData';
+	const source: IDataObject = autoMap ? ctx.getInputData()[itemIndex].json : ((mapper.value ?? {}) as IDataObject);
+	const given = autoMap ? [] : Object.keys(source);
+	const keys = [...new Set([...fieldIds, ...given])];
+	const blank: string[] = [];
 	for (const key of keys) {
-		if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-		const value = source[key];
-		// A field left blank in the template is not sent.
-		if (value === undefined || value === null || value === '') continue;
-		addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
+		const value = Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
+		if (isBlank(value)) blank.push(key);
+		else addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
+	}
+	const operation = ctx.getNodeParameter('operation', itemIndex, 'create') as string;
+	const removeBlank = ctx.getNodeParameter('removeBlankFields', itemIndex, false) as boolean;
+	if (operation !== 'create' && blank.length > 0 && Object.keys(map).length > 0 && !removeBlank) {
+		const names = blank.slice(0, 10).map(shownKey).join(', ') + (blank.length > 10 ? ` and ${blank.length - 10} more` : '');
+		throw fail(
+			ctx,
+			itemIndex,
+			`${blank.length === 1 ? 'The credential field' : 'The credential fields'} ${names} ${blank.length === 1 ? 'is' : 'are'} blank for item ${itemIndex}`,
+			`An update replaces all of the integration's stored credential values, so a blank field would delete the stored value. Fill ${blank.length === 1 ? 'it' : 'them'} in (or map ${blank.length === 1 ? 'it' : 'them'} from the input), or turn on Remove Blank Fields if you mean to delete ${blank.length === 1 ? 'it' : 'them'}. Nothing was sent.`,
+		);
 	}
 	return map;
 }

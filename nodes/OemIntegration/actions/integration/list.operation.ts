@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { integrationListSchema } from '../../schemas';
 import type { OemExecution } from '../../transport/execution';
+import { vendorListSchema } from '../../schemas';
 import { oemApiRequest } from '../../transport/request';
 import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
+import { listIntegrations } from './requests';
 
 export const option = {
 	name: 'List',
-	description: "List an organization's integrations and the credential keys each one uses",
+	description: "List an organization's integrations, with each vendor's name and the credential keys each one uses",
 	action: 'List integrations',
 };
 
@@ -18,19 +19,27 @@ export const description: INodeProperties[] = [organizationOemTokenProperty, ret
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	execution: OemExecution,
+	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const { integrations } = await oemApiRequest(execution, {
+	// The integrations first: a rejected token then costs no vendor request.
+	const integrations = applyLimit(this, itemIndex, await listIntegrations(execution, itemIndex, organizationOemToken));
+	if (integrations.length === 0) return [];
+	// The same shared request as Vendor: List's, so all items of an execution get one vendor list.
+	const { vendors } = await oemApiRequest(execution, {
 		method: 'POST',
-		path: ['integration', 'list'],
-		body: { organizationOemToken },
-		schema: integrationListSchema,
-		action: "list the organization's integrations",
+		path: ['vendor'],
+		schema: vendorListSchema,
+		action: 'list the vendors (for the vendor names)',
 		idempotent: true,
 		shareAcrossItems: true,
 		itemIndex,
 		settings: readOptions(this, itemIndex),
 	});
-	return applyLimit(this, itemIndex, integrations).map(withTemplate);
+	const names = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
+	return integrations.map((integration) => {
+		const { id, vendorId, ...rest } = withTemplate(integration);
+		const vendorName = names.get(integration.vendorId);
+		return { id, vendorId, ...(vendorName === undefined ? {} : { vendorName }), ...rest };
+	});
 }

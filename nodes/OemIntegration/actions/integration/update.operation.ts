@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { integrationMutationSchema } from '../../schemas';
 import type { OemExecution } from '../../transport/execution';
-import { oemApiRequest } from '../../transport/request';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
-import { readOptions, readOrganizationToken, requireText } from '../readers';
+import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
+import { updateIntegration } from './requests';
 
 export const option = {
 	name: 'Update',
@@ -30,7 +29,7 @@ export const description: INodeProperties[] = [
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	execution: OemExecution,
+	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
 	const integrationId = requireText(
@@ -41,17 +40,11 @@ export async function execute(
 		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const { integration } = await oemApiRequest(execution, {
-		method: 'PATCH',
-		path: ['integration', integrationId],
-		body: { organizationOemToken, data: { integrationCredentials } },
-		schema: integrationMutationSchema,
-		action: 'update the integration',
-		// Replacing credentials with the same values twice leaves the same state.
-		idempotent: true,
-		hints: { 404: "no integration with this ID exists in the organization; check it with Integration: List" },
-		itemIndex,
-		settings: readOptions(this, itemIndex),
+	const integration = await updateIntegration(execution, itemIndex, {
+		organizationOemToken,
+		integrationId,
+		integrationCredentials,
+		hints: { 404: 'no integration with this ID exists in the organization; check it with Integration: List' },
 	});
-	return [integration as IDataObject];
+	return [integration];
 }

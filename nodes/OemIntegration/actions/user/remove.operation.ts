@@ -1,0 +1,42 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OemExecution } from '../../transport/execution';
+import { deletedSchema } from '../../schemas';
+import { oemApiRequest } from '../../transport/request';
+import { organizationOemTokenProperty } from '../descriptions';
+import { readOptions, readOrganizationToken } from '../readers';
+
+export const option = {
+	name: 'Remove',
+	description:
+		"Remove a user from the organization whose OEM token is given (the API's request names no user: which one it removes is up to MSPCentric)",
+	action: 'Remove a user',
+};
+
+export const description: INodeProperties[] = [organizationOemTokenProperty];
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	execution: OemExecution<IExecuteFunctions>,
+): Promise<IDataObject[]> {
+	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	await oemApiRequest(execution, {
+		// The API takes the token in a JSON body, on a DELETE too.
+		method: 'DELETE',
+		path: ['user'],
+		body: { organizationOemToken },
+		schema: deletedSchema,
+		action: 'remove the user',
+		// Sent twice, it would remove a second user.
+		idempotent: false,
+		uncertain: {
+			maybe: 'A user may have been removed',
+			check: "check the organization's users in MSPCentric",
+		},
+		hints: { 404: 'the organization has no user that can be removed' },
+		itemIndex,
+		settings: readOptions(this, itemIndex),
+	});
+	return [{ deleted: true }];
+}
