@@ -454,7 +454,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			expect(integration.credentials).toEqual({ 'api key': lifecycleInput.rotatedKey, 'api username': 'svc-lifecycle' });
 			const [blank] = outputWithPairing(run, 'Update with a blank field');
 			expect(blank.pairedItem).toEqual({ item: 0 });
-			expect(blank.json.error).toBe('The credential field "api username" is blank for item 0');
+			expect(blank.json.error).toBe('The credential field "api username" is blank (or removed from the mapping) for item 0');
 			expect(blank.json.description).toMatch(/^An update replaces all of the integration's stored credential values/);
 			expect(outputWithPairing(run, 'Remove user')).toEqual([{ json: { deleted: true }, pairedItem: { item: 0 } }]);
 			const org = sandbox.state().organizations.find((o: any) => o.organizationOemToken === token)!;

@@ -106,7 +106,7 @@ describe('retry rules', () => {
 		['a timeout', { action: 'hang' as const }, 'did not answer within 200 ms'],
 		['a 500', { status: 500 }, 'failed with a server error (500)'],
 		['a 503 with Retry-After', { status: 503, headers: { 'retry-after': '0' } }, 'failed with a server error (503)'],
-		['a 429 without Retry-After', { status: 429 }, 'nothing was created'],
+		['a 429 without Retry-After', { status: 429 }, 'nothing was done'],
 	])('create: %s is not retried, and the outcome is stated', async (_name, fault, text) => {
 		h.sandbox.injectNext(fault);
 		const outcome = await run(h, { parameters: params('create', { options: { timeout: 200, maxRetries: 5 } }) });

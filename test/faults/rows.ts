@@ -473,7 +473,7 @@ const blankRows: Row[] = (['update', 'upsert'] as const).map((op) => ({
 		credentialsMode: 'template',
 		credentialFields: { mappingMode: 'defineBelow', value: { 'api key': VALUE_1, 'api username': '' }, schema: [] },
 	}),
-	message: ['The credential field "api username" is blank for item 0'],
+	message: ['The credential field "api username" is blank (or removed from the mapping) for item 0'],
 	description: ["An update replaces all of the integration's stored credential values", 'turn on Remove Blank Fields', 'Nothing was sent'],
 	requests: NOTHING_SENT,
 }));
@@ -616,7 +616,7 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			fault(429),
 			retried(op)
 				? [`rate limiting requests (429) on all ${ATTEMPTS} attempts. Lower Items at Once, or raise Max Retries or Retry Delay`]
-				: ['rate limiting requests (429). The API refused it, so nothing was created: run this item again later'],
+				: ['rate limiting requests (429). The API refused it, so nothing was done: run this item again later'],
 			[`The API said: ${said(429)}`],
 			allAttempts(op),
 			'429',

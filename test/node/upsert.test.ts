@@ -228,7 +228,7 @@ describe('updates in Vendor Template mode cannot silently delete a stored key', 
 				: { ...upsert(), organizationOemToken: OTHER_ORGANIZATION_TOKEN, vendorId: byId(NORTHWIND), credentialsMode: 'template', credentialFields: templateFields({ 'api user': 'kept-user', 'api key': '' }) };
 		const result = await runNode({ credentials: env.credentials, parameters });
 		const error = errorOf(result);
-		expect(error.message).toBe('The credential field "api key" is blank for item 0');
+		expect(error.message).toBe('The credential field "api key" is blank (or removed from the mapping) for item 0');
 		expect(error.description).toBe(
 			"An update replaces all of the integration's stored credential values, so a blank field would delete the stored value. Fill it in (or map it from the input), or turn on Remove Blank Fields if you mean to delete it. Nothing was sent.",
 		);
@@ -246,7 +246,19 @@ describe('updates in Vendor Template mode cannot silently delete a stored key', 
 			),
 			items: [{ 'api user': 'from-input', region: '' }],
 		});
-		expect(errorOf(result).message).toBe('The credential fields "api key", "region" are blank for item 0');
+		expect(errorOf(result).message).toBe('The credential fields "api key", "region" are blank (or removed from the mapping) for item 0');
+		expect(env.sandbox.requests).toHaveLength(0);
+	});
+
+	it('a field removed from the mapping counts as blank: it would delete the stored value too', async () => {
+		const fields = templateFields({ 'api user': 'kept-user', 'api key': 'new-key' });
+		const removed = {
+			...fields,
+			value: { 'api user': 'kept-user' },
+			schema: fields.schema.map((field) => (field.id === 'api key' ? { ...field, removed: true } : field)),
+		};
+		const result = await runNode({ credentials: env.credentials, parameters: templateUpdate({}, { credentialFields: removed }) });
+		expect(errorOf(result).message).toBe('The credential field "api key" is blank (or removed from the mapping) for item 0');
 		expect(env.sandbox.requests).toHaveLength(0);
 	});
 

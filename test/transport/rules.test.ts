@@ -181,7 +181,7 @@ describe('status messages', () => {
 		[404, request, "not found (404): check that the credential's Base URL is your MSPCentric address"],
 		[409, create, 'it already exists (409): use Integration: Update'],
 		[429, request, 'rate limiting requests (429) on all 4 attempts. Lower Items at Once'],
-		[429, create, 'The API refused it, so nothing was created'],
+		[429, create, 'The API refused it, so nothing was done'],
 		[502, request, 'server error (502) on all 4 attempts'],
 		[418, request, 'answered HTTP 418'],
 	])('%i', (status, req, text) => {

@@ -109,7 +109,7 @@ export function statusMessage(status: number, request: OemRequest<unknown>, outc
 			? outcome.stoppedBecause
 				? ''
 				: '. Lower Items at Once, or raise Max Retries or Retry Delay'
-			: '. The API refused it, so nothing was created: run this item again later';
+			: '. The API refused it, so nothing was done: run this item again later';
 	}
 	if (outcome.stoppedBecause) text += `. Stopped retrying: ${outcome.stoppedBecause}`;
 	return `Could not ${request.action}: ${text}`;

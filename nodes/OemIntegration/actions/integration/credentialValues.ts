@@ -161,10 +161,12 @@ function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap 
 	const mapper = ctx.getNodeParameter('credentialFields', itemIndex, {}) as Partial<ResourceMapperValue>;
 	const map = emptyMap<string>();
 	const fieldIds = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
+	// A field taken out of the mapping is not sent either: on an update that deletes its stored value.
+	const removedIds = (mapper.schema ?? []).filter((field) => field.removed).map((field) => field.id);
 	const autoMap = mapper.mappingMode === 'autoMapInputData';
 	const source: IDataObject = autoMap ? ctx.getInputData()[itemIndex].json : ((mapper.value ?? {}) as IDataObject);
 	const given = autoMap ? [] : Object.keys(source);
-	const keys = [...new Set([...fieldIds, ...given])];
+	const keys = [...new Set([...fieldIds, ...given, ...removedIds])];
 	const blank: string[] = [];
 	for (const key of keys) {
 		const value = Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
@@ -178,7 +180,7 @@ function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap 
 		throw fail(
 			ctx,
 			itemIndex,
-			`${blank.length === 1 ? 'The credential field' : 'The credential fields'} ${names} ${blank.length === 1 ? 'is' : 'are'} blank for item ${itemIndex}`,
+			`${blank.length === 1 ? 'The credential field' : 'The credential fields'} ${names} ${blank.length === 1 ? 'is' : 'are'} blank (or removed from the mapping) for item ${itemIndex}`,
 			`An update replaces all of the integration's stored credential values, so a blank field would delete the stored value. Fill ${blank.length === 1 ? 'it' : 'them'} in (or map ${blank.length === 1 ? 'it' : 'them'} from the input), or turn on Remove Blank Fields if you mean to delete ${blank.length === 1 ? 'it' : 'them'}. Nothing was sent.`,
 		);
 	}
