@@ -11,12 +11,18 @@ export function applyLimit<T>(ctx: IExecuteFunctions, itemIndex: number, entries
 
 /**
  * A list entry as the user sees it: the normalised template as a plain key → value object and
- * its keys as a list, whichever shape the API gave.
+ * its keys as a list, whichever shape the API gave. The entry itself is not changed (items of
+ * one execution share one list answer).
  */
 export function withTemplate<T extends { integrationCredentialTemplate: CredentialMap }>(entry: T): IDataObject {
 	const template = entry.integrationCredentialTemplate;
 	const keys = Object.keys(template);
 	const plain: IDataObject = {};
-	for (const key of keys) Object.defineProperty(plain, key, { value: template[key], enumerable: true, writable: true, configurable: true });
+	for (const key of keys) {
+		// A key Object.prototype also has (`__proto__`, `constructor`…) is defined, not assigned:
+		// assigning `__proto__` would set the prototype, and assigning over a frozen built-in throws.
+		if (key in plain) Object.defineProperty(plain, key, { value: template[key], enumerable: true, writable: true, configurable: true });
+		else plain[key] = template[key];
+	}
 	return { ...(entry as unknown as IDataObject), integrationCredentialTemplate: plain, credentialKeys: keys };
 }
