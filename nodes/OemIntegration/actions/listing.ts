@@ -9,10 +9,13 @@ export function applyLimit<T>(ctx: IExecuteFunctions, itemIndex: number, entries
 	return entries.slice(0, Math.max(0, limit));
 }
 
+const defineData = (target: IDataObject, key: string, value: unknown) =>
+	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
 /**
  * A list entry as the user sees it: the normalised template as a plain key → value object and
- * its keys as a list, whichever shape the API gave. The entry itself is not changed (items of
- * one execution share one list answer).
+ * its keys as a list, whichever shape the API gave. Built in one pass over the entry, which is
+ * not changed (items of one execution share one list answer).
  */
 export function withTemplate<T extends { integrationCredentialTemplate: CredentialMap }>(entry: T): IDataObject {
 	const template = entry.integrationCredentialTemplate;
@@ -21,8 +24,16 @@ export function withTemplate<T extends { integrationCredentialTemplate: Credenti
 	for (const key of keys) {
 		// A key Object.prototype also has (`__proto__`, `constructor`…) is defined, not assigned:
 		// assigning `__proto__` would set the prototype, and assigning over a frozen built-in throws.
-		if (key in plain) Object.defineProperty(plain, key, { value: template[key], enumerable: true, writable: true, configurable: true });
+		if (key in plain) defineData(plain, key, template[key]);
 		else plain[key] = template[key];
 	}
-	return { ...(entry as unknown as IDataObject), integrationCredentialTemplate: plain, credentialKeys: keys };
+	const item: IDataObject = {};
+	const fields = entry as unknown as IDataObject;
+	for (const key in fields) {
+		const value = key === 'integrationCredentialTemplate' ? plain : fields[key];
+		if (key in item) defineData(item, key, value);
+		else item[key] = value;
+	}
+	item.credentialKeys = keys;
+	return item;
 }
