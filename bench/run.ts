@@ -5,13 +5,14 @@
  *
  *   npm run bench                                  # everything, writes bench/RESULTS.md
  *   BENCH_QUICK=1 BENCH_RUNS=1 npm run bench       # smoke run: small sizes, bench/RESULTS.quick.md
- *   BENCH_ONLY=P1,P2 BENCH_N8N_VERSION=2.41.1 npm run bench
+ *   BENCH_ONLY=P1,P2 BENCH_N8N_VERSION=2.41.1 BENCH_OUT=RESULTS.2.41.1.md npm run bench
  *
  * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
  * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
  * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS, BENCH_P4_LIMIT
  * ("requests/seconds" of the sandbox's sliding window, default 100/10), BENCH_P4_RUNS (default:
- * BENCH_RUNS), BENCH_P4_BATCH ("items/ms" of the paced HTTP Request variant; default: the limit).
+ * BENCH_RUNS), BENCH_P4_BATCH ("items/ms" of the paced HTTP Request variant; default: the limit),
+ * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run).
  *
  * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
  * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
@@ -592,7 +593,7 @@ async function main() {
 
 		results.minutes = (Date.now() - benchStarted) / 60_000;
 		const text = report(results);
-		const out = path.join(__dirname, QUICK ? 'RESULTS.quick.md' : 'RESULTS.md');
+		const out = path.join(__dirname, path.basename(env('BENCH_OUT') ?? (QUICK ? 'RESULTS.quick.md' : 'RESULTS.md')));
 		// The reading is written by hand after a run; a new run keeps it (to be checked against the new figures).
 		const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
 		const reading = previous.includes('\n## Reading') ? previous.slice(previous.indexOf('\n## Reading') + 1) : '## Reading\n\n(to be written)\n';
