@@ -12,7 +12,8 @@
  * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS, BENCH_P4_LIMIT
  * ("requests/seconds" of the sandbox's sliding window, default 100/10), BENCH_P4_RUNS (default:
  * BENCH_RUNS), BENCH_P4_BATCH ("items/ms" of the paced HTTP Request variant; default: the limit),
- * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run).
+ * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run),
+ * BENCH_CPU_PROF (a folder: each `n8n execute` also writes a V8 CPU profile there).
  *
  * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
  * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
@@ -244,14 +245,16 @@ function parseRun(stdout: string): any {
 }
 
 async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[], allowFailure = false): Promise<Measured> {
-	const env = n8n.env(await freePort(), await freePort());
+	const childEnv = n8n.env(await freePort(), await freePort());
 	// Output goes to a file, not a pipe: n8n exits right after printing, and a pipe would lose the
 	// end of a large run (100,000 items); writes to a file are synchronous.
 	const outFile = path.join(n8n.userFolder, `bench-${workflowId}.out`);
 	const out = fs.openSync(outFile, 'w');
-	const child = spawn(n8n.install.nodeBinary, [n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+	// BENCH_CPU_PROF=<folder>: every run also writes a V8 CPU profile there (<workflow>-<time>.cpuprofile).
+	const profile = env('BENCH_CPU_PROF') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env('BENCH_CPU_PROF')!)}`, `--cpu-prof-name=${workflowId}-${Date.now()}.cpuprofile`] : [];
+	const child = spawn(n8n.install.nodeBinary, [...profile, n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
 		cwd: n8n.userFolder,
-		env,
+		env: childEnv,
 		stdio: ['ignore', out, 'pipe'],
 		detached: true,
 	});
