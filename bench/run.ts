@@ -1,31 +1,68 @@
 /**
- * Throughput and memory benchmarks inside a real n8n (the e2e suite's pinned version, from the
- * install cache), against the sandbox with injected latency. Not part of `npm test`.
+ * Throughput, CPU and memory benchmarks inside a real n8n (the e2e suite's pinned version from
+ * the install cache, or BENCH_N8N_VERSION), against the sandbox with injected latency and a
+ * rate limit. Not part of `npm test`.
  *
- *   npm run bench                 # writes bench/RESULTS.md
- *   BENCH_RUNS=1 BENCH_QUICK=1 npm run bench   # smoke run: small sizes, one run each
+ *   npm run bench                                  # everything, writes bench/RESULTS.md
+ *   BENCH_QUICK=1 BENCH_RUNS=1 npm run bench       # smoke run: small sizes, bench/RESULTS.quick.md
+ *   BENCH_ONLY=P1,P2 BENCH_N8N_VERSION=2.41.1 BENCH_OUT=RESULTS.2.41.1.md npm run bench
+ *
+ * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
+ * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
+ * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS, BENCH_P4_LIMIT
+ * ("requests/seconds" of the sandbox's sliding window, default 100/10), BENCH_P4_RUNS (default:
+ * BENCH_RUNS), BENCH_P4_BATCH ("items/ms" of the paced HTTP Request variant; default: the limit),
+ * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run),
+ * BENCH_CPU_PROF (a folder: each `n8n execute` also writes a V8 CPU profile there).
  *
  * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
  * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
  * CLI's boot is not counted. Memory is the RSS of that n8n process (/proc), sampled between the
- * log lines that mark the execution's start and finish (not the boot, not printing the run).
+ * log lines that mark the execution's start and finish (not the boot, not printing the run). CPU
+ * is the user + system time (/proc/<pid>/stat) of the n8n process and its process group (the task
+ * runner that runs Code nodes; children that ended are counted through their parent) read at those
+ * same two log lines, so it is the execution's CPU, whatever else the machine is doing. Workflows
+ * compared with each other run alternately (A, B, A, B…), so a noisy moment hits all alike.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
+import { loadSeedFile, startSandbox, type RecordedRequest, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 
-const QUICK = process.env.BENCH_QUICK === '1';
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const P1_ITEMS = QUICK ? 50 : 200;
-const P2_ITEMS = QUICK ? 100 : 1000;
+const env = (name: string) => process.env[name]?.trim() || undefined;
+const numberEnv = (name: string, fallback: number) => {
+	const value = env(name);
+	if (value === undefined) return fallback;
+	const n = Number(value);
+	if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"`);
+	return n;
+};
+/** "a/b" as two positive numbers. */
+const pairEnv = (name: string, fallback: [number, number]): [number, number] => {
+	const value = env(name);
+	if (value === undefined) return fallback;
+	const [a, b] = value.split('/').map(Number);
+	if (!(a > 0) || !(b > 0)) throw new Error(`${name} must look like "100/10", not "${value}"`);
+	return [a, b];
+};
+
+const QUICK = env('BENCH_QUICK') === '1';
+const RUNS = numberEnv('BENCH_RUNS', 5);
+const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().split(',').map((s) => s.trim()));
+const P1_ITEMS = numberEnv('BENCH_P1_ITEMS', QUICK ? 50 : 200);
+const P2_ITEMS = numberEnv('BENCH_P2_ITEMS', QUICK ? 100 : 1000);
 const P2_LATENCY_MS = 20;
-const P3_SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
+const P3_SIZES = env('BENCH_SIZES') ? env('BENCH_SIZES')!.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
 const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
+const P4_ITEMS = numberEnv('BENCH_P4_ITEMS', QUICK ? 100 : 1000);
+const [P4_LIMIT, P4_WINDOW_S] = pairEnv('BENCH_P4_LIMIT', QUICK ? [20, 2] : [100, 10]);
+const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);
+/** Paced HTTP Request variant: a batch of this many items every so many ms (default: the limit's rate). */
+const [P4_BATCH, P4_BATCH_MS] = pairEnv('BENCH_P4_BATCH', [Math.max(1, Math.floor(P4_LIMIT / P4_WINDOW_S)), 1000]);
 
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -120,19 +157,30 @@ const httpVendors = (sandbox: RunningSandbox) => ({
 const splitOut = { name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'vendors', options: {} } };
 
 // ---------------------------------------------------------------------------------------------
-// running one workflow through the CLI, with its peak memory
+// running one workflow through the CLI, with its peak memory and its CPU
 
 interface Measured {
 	/** execution stoppedAt − startedAt */
 	executionMs: number;
-	/** sum of the executionTime of the named nodes */
+	/** sum of the executionTime of the named nodes (NaN where a node did not finish) */
 	nodesMs: number;
-	/** items the last named node emitted */
+	/** items the last named node emitted (0 if it did not finish) */
 	items: number;
+	/** items of the last named node that carry an `error` (Continue On Fail) */
+	errorItems: number;
+	/** the execution's error message, when it failed (only when failures are allowed) */
+	failed?: string;
 	/** RSS of the n8n process when the execution started (MiB) */
 	startRssMiB: number;
 	/** highest RSS sampled (every 5 ms) from the execution's start to its end (MiB) */
 	peakRssMiB: number;
+	/** user + system CPU of the n8n process group between the execution's start and finish (ms) */
+	cpuMs: number;
+	/**
+	 * The same from the named nodes' start to the last one's finish (their "Running node" log
+	 * lines); NaN if a line was not seen. Read at a 5 ms poll: meaningful for nodes that run longer.
+	 */
+	nodeCpuMs: number;
 }
 
 function procStatusKb(pid: number, field: string): number | undefined {
@@ -142,6 +190,46 @@ function procStatusKb(pid: number, field: string): number | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+const CLOCK_TICKS = (() => {
+	try {
+		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	} catch {
+		return 100;
+	}
+})();
+
+/**
+ * CPU ticks (utime + stime + cutime + cstime) of one process from /proc/<pid>/stat, and its
+ * process group. The fields are counted after the command name, which may hold spaces.
+ */
+function procCpu(pid: number | string): { ticks: number; group: number } | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// fields[0] is field 3 (state): pgrp is field 5, utime..cstime are fields 14..17.
+		const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+		return { ticks, group: Number(fields[2]) };
+	} catch {
+		return undefined; // gone
+	}
+}
+
+/**
+ * CPU (ms) of the n8n process and every other process of its group (n8n is started as the
+ * leader of its own group; its task runner is in it). A child that ended and was waited for is in
+ * its parent's cutime/cstime, so the sum only grows. The leader is read first: it is the one
+ * still working when the finish line is seen.
+ */
+function groupCpuMs(leader: number): number {
+	let ticks = procCpu(leader)?.ticks ?? 0;
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name) || Number(name) === leader) continue;
+		const cpu = procCpu(name);
+		if (cpu?.group === leader) ticks += cpu.ticks;
+	}
+	return (ticks * 1000) / CLOCK_TICKS;
 }
 
 /** The run `n8n execute --rawOutput` prints: a pretty-printed object from a "{" line to a "}" line. */
@@ -156,23 +244,25 @@ function parseRun(stdout: string): any {
 	}
 }
 
-async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]): Promise<Measured> {
-	const env = n8n.env(await freePort(), await freePort());
+async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[], allowFailure = false): Promise<Measured> {
+	const childEnv = n8n.env(await freePort(), await freePort());
 	// Output goes to a file, not a pipe: n8n exits right after printing, and a pipe would lose the
 	// end of a large run (100,000 items); writes to a file are synchronous.
 	const outFile = path.join(n8n.userFolder, `bench-${workflowId}.out`);
 	const out = fs.openSync(outFile, 'w');
-	const child = spawn(n8n.install.nodeBinary, [n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+	// BENCH_CPU_PROF=<folder>: every run also writes a V8 CPU profile there (<workflow>-<time>.cpuprofile).
+	const profile = env('BENCH_CPU_PROF') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env('BENCH_CPU_PROF')!)}`, `--cpu-prof-name=${workflowId}-${Date.now()}.cpuprofile`] : [];
+	const child = spawn(n8n.install.nodeBinary, [...profile, n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
 		cwd: n8n.userFolder,
-		env,
+		env: childEnv,
 		stdio: ['ignore', out, 'pipe'],
 		detached: true,
 	});
 	fs.closeSync(out);
 	const pid = child.pid!;
 	return await new Promise((resolve, reject) => {
-		// Resident memory of the n8n process, sampled from the execution's start to its end, which
-		// the debug log lines in the output file mark.
+		// Resident memory of the n8n process, sampled from the execution's start to its end, and
+		// its CPU at both ends, which the debug log lines in the output file mark.
 		let phase: 'boot' | 'running' | 'done' = 'boot';
 		let startKb: number | undefined;
 		let peakKb = 0;
@@ -184,6 +274,33 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 			if (kb !== undefined) peakKb = Math.max(peakKb, kb);
 			return kb;
 		};
+		// The log lines, in the order they come, and what to do at each. n8n logs JSON, so the
+		// quotes around a node's name are escaped.
+		const cpuAt: Record<string, number> = {};
+		const running = (name: string, what: 'started' | 'finished') => `Running node \\"${name}\\" ${what}`;
+		const marks: Array<{ text: string; at: () => void }> = [
+			{
+				text: 'Workflow execution started',
+				at: () => {
+					cpuAt.start = groupCpuMs(pid);
+					phase = 'running';
+					startKb = sample();
+				},
+			},
+			{ text: running(nodeNames[0], 'started'), at: () => (cpuAt.nodeStart = groupCpuMs(pid)) },
+			{
+				text: 'Workflow execution finished',
+				at: () => {
+					cpuAt.end = groupCpuMs(pid);
+					sample();
+					phase = 'done';
+				},
+			},
+		];
+		// The last node's "finished" line can come more than once (Retry On Fail runs it again):
+		// the last one counts.
+		const nodeFinished = running(nodeNames[nodeNames.length - 1], 'finished');
+		let next = 0;
 		const tick = () => {
 			if (phase === 'running') sample();
 			if (phase === 'done') return;
@@ -193,22 +310,24 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 				if (read <= 0) break;
 				offset += read;
 				const text = tail + buffer.subarray(0, read).toString('utf8');
-				if (phase === 'boot' && text.includes('Workflow execution started')) {
-					phase = 'running';
-					startKb = sample();
+				// Only a "finished" line that ends in the new data (the tail was searched before).
+				const nodeFinishedHere = text.indexOf(nodeFinished, Math.max(0, tail.length - nodeFinished.length + 1)) >= 0;
+				let from = 0;
+				while (next < marks.length) {
+					const found = text.indexOf(marks[next].text, from);
+					if (found < 0) break;
+					marks[next++].at();
+					from = found + 1;
 				}
-				if (phase === 'running' && text.includes('Workflow execution finished')) {
-					sample();
-					phase = 'done';
-					return;
-				}
-				tail = text.slice(-100);
+				if (nodeFinishedHere && cpuAt.nodeStart !== undefined) cpuAt.nodeEnd = cpuAt.end ?? groupCpuMs(pid);
+				if ((phase as string) === 'done') return; // set by a mark's action
+				tail = text.slice(-200);
 			}
 		};
 		const sampler = setInterval(tick, 5);
 		let stderr = '';
 		child.stderr!.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 10 * 60_000);
+		const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 15 * 60_000);
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
@@ -222,46 +341,90 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 			const stdout = fs.readFileSync(outFile, 'utf8');
 			fs.rmSync(outFile, { force: true });
 			const run = parseRun(stdout);
-			if (!run || code !== 0 || run.data?.resultData?.error) {
-				reject(new Error(`${workflowId}: exit ${code}, ${run?.data?.resultData?.error?.message ?? 'no run'}\n${stderr.slice(-2000)}`));
+			const failed: string | undefined = run?.data?.resultData?.error?.message;
+			if (!run || (!allowFailure && (code !== 0 || failed !== undefined))) {
+				reject(new Error(`${workflowId}: exit ${code}, ${failed ?? 'no run'}\n${stderr.slice(-2000)}`));
 				return;
 			}
 			if (phase !== 'done' || startKb === undefined) {
-				reject(new Error(`${workflowId}: the execution's start and finish log lines were not seen, so no memory was read`));
+				reject(new Error(`${workflowId}: the execution's start and finish log lines were not seen, so no memory or CPU was read`));
 				return;
 			}
 			const runData = run.data.resultData.runData;
-			const last = runData[nodeNames[nodeNames.length - 1]][0];
+			const lastRun = runData[nodeNames[nodeNames.length - 1]]?.[0];
+			const lastItems: Array<{ json?: { error?: unknown } }> = lastRun?.data?.main?.[0] ?? [];
 			resolve({
 				executionMs: Date.parse(run.stoppedAt) - Date.parse(run.startedAt),
-				nodesMs: nodeNames.reduce((sum, name) => sum + runData[name][0].executionTime, 0),
-				items: last.data.main[0].length,
+				nodesMs: nodeNames.reduce((sum, name) => sum + (runData[name]?.[0]?.executionTime ?? Number.NaN), 0),
+				items: lastItems.length,
+				errorItems: lastItems.filter((item) => item.json?.error !== undefined).length,
+				failed: failed ?? (code !== 0 ? `exit ${code}` : undefined),
 				startRssMiB: startKb / 1024,
 				peakRssMiB: peakKb / 1024,
+				cpuMs: cpuAt.end - cpuAt.start,
+				nodeCpuMs: cpuAt.nodeEnd !== undefined && cpuAt.nodeStart !== undefined ? cpuAt.nodeEnd - cpuAt.nodeStart : Number.NaN,
 			});
 		});
 	});
 }
 
-async function repeat(
-	n8n: N8nInstance,
-	workflowId: string,
-	nodeNames: string[],
-	after?: () => number | undefined,
-) {
-	const runs: Array<Measured & { inFlight?: number }> = [];
-	for (let i = 0; i < RUNS; i++) {
-		runs.push(await execute(n8n, workflowId, nodeNames));
-		runs[i].inFlight = after?.();
-		log(`${workflowId} #${i + 1}: node ${runs[i].nodesMs} ms, execution ${runs[i].executionMs} ms, ${runs[i].items} items, RSS ${runs[i].startRssMiB.toFixed(0)} → peak ${runs[i].peakRssMiB.toFixed(0)} MiB${runs[i].inFlight ? `, at most ${runs[i].inFlight} in flight` : ''}`);
+/** One workflow of a comparison: what to run, and what to check or count around each run. */
+interface Contender<Extra extends object = object> {
+	id: string;
+	nodeNames: string[];
+	allowFailure?: boolean;
+	before?: () => void;
+	/** After each run: checks (throw) and extra figures from the sandbox. */
+	after?: (measured: Measured) => Extra;
+}
+
+type Runs<Extra extends object = object> = Array<Measured & Extra>;
+
+/** Runs the contenders alternately (A, B, C, A, B, C…), `runs` times each. */
+async function alternate<Extra extends object>(n8n: N8nInstance, contenders: Array<Contender<Extra>>, runs = RUNS) {
+	const all = new Map<string, Runs<Extra>>(contenders.map((c) => [c.id, []]));
+	for (let i = 0; i < runs; i++) {
+		for (const c of contenders) {
+			c.before?.();
+			const measured = await execute(n8n, c.id, c.nodeNames, c.allowFailure);
+			const extra = c.after?.(measured) ?? ({} as Extra);
+			const run = { ...measured, ...extra };
+			all.get(c.id)!.push(run);
+			log(
+				`${c.id} #${i + 1}: node ${run.nodesMs} ms, execution ${run.executionMs} ms, CPU node ${run.nodeCpuMs.toFixed(0)} / execution ${run.cpuMs.toFixed(0)} ms, ${run.items} items` +
+					`${run.errorItems ? ` (${run.errorItems} errors)` : ''}, RSS ${run.startRssMiB.toFixed(0)} → peak ${run.peakRssMiB.toFixed(0)} MiB` +
+					`${Object.keys(extra).length ? `, ${JSON.stringify(extra)}` : ''}${run.failed ? `, failed: ${run.failed.slice(0, 120)}` : ''}`,
+			);
+		}
 	}
+	return all;
+}
+
+type Row = {
+	runs: number;
+	nodesMs: number;
+	executionMs: number;
+	cpuMs: number;
+	nodeCpuMs: number;
+	items: number;
+	peakRssMiB: number;
+	growthMiB: number;
+	inFlight?: number;
+};
+
+/** Medians of one contender's runs. */
+function summary(runs: Runs<{ inFlight?: number }>): Row {
+	const inFlight = runs.map((r) => r.inFlight).filter((v): v is number => v !== undefined);
 	return {
+		runs: runs.length,
 		nodesMs: median(runs.map((r) => r.nodesMs)),
 		executionMs: median(runs.map((r) => r.executionMs)),
+		cpuMs: median(runs.map((r) => r.cpuMs)),
+		nodeCpuMs: median(runs.map((r) => r.nodeCpuMs)),
 		items: runs[0].items,
 		peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
 		growthMiB: median(runs.map((r) => r.peakRssMiB - r.startRssMiB)),
-		inFlight: runs[0].inFlight === undefined ? undefined : Math.max(...runs.map((r) => r.inFlight ?? 0)),
+		inFlight: inFlight.length ? Math.max(...inFlight) : undefined,
 	};
 }
 
@@ -291,16 +454,29 @@ async function fetchUpdates(sandbox: RunningSandbox, count: number): Promise<num
 
 // ---------------------------------------------------------------------------------------------
 
+/** The sandbox's log of one run, counted: requests, 429s, and distinct integrations updated. */
+function countRequests(requests: RecordedRequest[]) {
+	const updated = new Set(requests.filter((r) => r.method === 'PATCH' && r.status === 200).map((r) => r.path));
+	return {
+		sent: requests.length,
+		throttled: requests.filter((r) => r.status === 429).length,
+		updated: updated.size,
+	};
+}
+
 async function main() {
 	const benchStarted = Date.now();
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mspc-oem-bench-'));
 	const sandboxes: RunningSandbox[] = [];
 	let n8n: N8nInstance | undefined;
 	try {
-		const updates = await startSandbox({ seed: bulkSeed(P2_ITEMS), maxLoggedRequests: 2 * P2_ITEMS });
+		const updates = await startSandbox({ seed: bulkSeed(Math.max(P1_ITEMS, P2_ITEMS)), maxLoggedRequests: 2 * Math.max(P1_ITEMS, P2_ITEMS) });
 		sandboxes.push(updates);
+		const rateLimit = { requests: P4_LIMIT, windowSeconds: P4_WINDOW_S };
+		const limited = await startSandbox({ seed: bulkSeed(P4_ITEMS), faults: { rateLimit }, maxLoggedRequests: 30 * P4_ITEMS });
+		sandboxes.push(limited);
 		const vendorSandboxes = new Map<number, RunningSandbox>();
-		for (const size of P3_SIZES) {
+		for (const size of ONLY.has('P3') ? P3_SIZES : []) {
 			// The vendor seed as a file, the way a user would start the sandbox with one.
 			const file = path.join(work, `vendors-${size}.json`);
 			fs.writeFileSync(file, JSON.stringify({ vendors: manyVendors(size) }));
@@ -310,9 +486,10 @@ async function main() {
 		}
 
 		log('packing the package and preparing n8n');
-		n8n = await N8nInstance.create({ logLevel: 'debug' });
+		n8n = await N8nInstance.create({ logLevel: 'debug', ...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}) });
 		const creds = [
 			{ id: 'benchUpdates', sandbox: updates },
+			{ id: 'benchLimited', sandbox: limited },
 			...[...vendorSandboxes].map(([size, sandbox]) => ({ id: `benchVendors${size}`, sandbox })),
 		];
 		await n8n.importCredentials(
@@ -320,64 +497,112 @@ async function main() {
 		);
 		const workflows = [
 			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', { concurrency: 1 })]),
-			chain('p2Ours5', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
+			chain('p1Http', [updateItems(P1_ITEMS), httpUpdate(updates, {})]),
+			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
 			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', { concurrency: 10 })]),
 			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate(updates, {})]),
 			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
 			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
 			chain('p3Base', [{ name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]),
-			...P3_SIZES.flatMap((size) => [
+			...[...vendorSandboxes].flatMap(([size, sandbox]) => [
 				chain(`p3Ours${size}`, [ourVendors(`benchVendors${size}`)]),
-				chain(`p3Http${size}`, [httpVendors(vendorSandboxes.get(size)!), splitOut]),
+				chain(`p3Http${size}`, [httpVendors(sandbox), splitOut]),
 			]),
+			chain('p4Ours', [updateItems(P4_ITEMS), ourUpdate('benchLimited', {})]),
+			chain('p4Http', [updateItems(P4_ITEMS), httpUpdate(limited, {})]),
+			// Retry On Fail as the node's settings offer it: on (3 tries, 1 s apart), and at its most.
+			chain('p4HttpRetry', [updateItems(P4_ITEMS), { ...httpUpdate(limited, {}), retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }]),
+			chain('p4HttpRetryMax', [updateItems(P4_ITEMS), { ...httpUpdate(limited, {}), retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 }]),
+			chain('p4HttpPaced', [updateItems(P4_ITEMS), httpUpdate(limited, { batching: { batch: { batchSize: P4_BATCH, batchInterval: P4_BATCH_MS } } })]),
 		];
 		await n8n.importWorkflows(workflows);
 
 		/** After each run: exactly one request per item, and how many the sandbox held at once. */
 		const checkRequests = (expected: number, latencyMs: number) => () => {
 			const requests = updates.requests;
-			if (requests.length !== expected) throw new Error(`expected ${expected} requests, the sandbox saw ${requests.length}`);
 			updates.clearRequests();
-			return latencyMs > 0 ? maxInFlight(requests, latencyMs) : undefined;
+			if (requests.length !== expected) throw new Error(`expected ${expected} requests, the sandbox saw ${requests.length}`);
+			return { inFlight: latencyMs > 0 ? maxInFlight(requests, latencyMs) : undefined };
 		};
+		const results: Parameters<typeof report>[0] = { n8n, minutes: 0 };
 
-		// P1: per-request overhead, no latency, one request at a time.
-		log('P1');
-		updates.setFaults({ latencyMs: 0 });
-		await fetchUpdates(updates, 20); // warm up
-		const fetchRuns: number[] = [];
-		for (let i = 0; i < RUNS; i++) fetchRuns.push(await fetchUpdates(updates, P1_ITEMS));
-		const fetchMs = median(fetchRuns);
-		updates.clearRequests();
-		const p1 = await repeat(n8n, 'p1Ours', ['Ours'], checkRequests(P1_ITEMS, 0));
-
-		// P2: 1,000 updates at 20 ms.
-		log('P2');
-		updates.setFaults({ latencyMs: P2_LATENCY_MS });
-		const p2: Record<string, Awaited<ReturnType<typeof repeat>>> = {};
-		for (const id of ['p2Ours5', 'p2Ours10', 'p2Http', 'p2HttpB10i0', 'p2HttpB10i20']) {
-			p2[id] = await repeat(n8n, id, [id.startsWith('p2Ours') ? 'Ours' : 'HTTP'], checkRequests(P2_ITEMS, P2_LATENCY_MS));
+		if (ONLY.has('P1')) {
+			// P1: per-request cost, no latency; ours one at a time (the HTTP Request node has no such setting).
+			log('P1');
+			updates.setFaults({ latencyMs: 0 });
+			await fetchUpdates(updates, 20); // warm up
+			const fetchRuns: number[] = [];
+			for (let i = 0; i < RUNS; i++) fetchRuns.push(await fetchUpdates(updates, P1_ITEMS));
+			updates.clearRequests();
+			const runs = await alternate(n8n, [
+				{ id: 'p1Ours', nodeNames: ['Ours'], after: checkRequests(P1_ITEMS, 0) },
+				{ id: 'p1Http', nodeNames: ['HTTP'], after: checkRequests(P1_ITEMS, 0) },
+			]);
+			results.p1 = { fetchMs: median(fetchRuns), rows: mapValues(runs, summary) };
 		}
 
-		// P3: vendor lists.
-		log('P3');
-		const base = await repeat(n8n, 'p3Base', ['NoOp']);
-		const p3 = new Map<number, { ours: Awaited<ReturnType<typeof repeat>>; http: Awaited<ReturnType<typeof repeat>> }>();
-		for (const size of P3_SIZES) {
-			const ours = await repeat(n8n, `p3Ours${size}`, ['Ours']);
-			const http = await repeat(n8n, `p3Http${size}`, ['HTTP', 'Split Out']);
-			if (ours.items !== size || http.items !== size) throw new Error(`P3 ${size}: ${ours.items} / ${http.items} items`);
-			p3.set(size, { ours, http });
+		if (ONLY.has('P2')) {
+			log('P2');
+			updates.setFaults({ latencyMs: P2_LATENCY_MS });
+			const runs = await alternate(n8n, [
+				...['p2Ours', 'p2Ours10', 'p2Http', 'p2HttpB10i0', 'p2HttpB10i20'].map((id) => ({
+					id,
+					nodeNames: [id.startsWith('p2Ours') ? 'Ours' : 'HTTP'],
+					after: checkRequests(P2_ITEMS, P2_LATENCY_MS),
+				})),
+			]);
+			results.p2 = mapValues(runs, summary);
 		}
 
-		const results = report({ fetchMs, p1, p2, base, p3, n8n, minutes: (Date.now() - benchStarted) / 60_000 });
-		const out = path.join(__dirname, QUICK ? 'RESULTS.quick.md' : 'RESULTS.md');
+		if (ONLY.has('P3')) {
+			log('P3');
+			const runs = await alternate(n8n, [
+				{ id: 'p3Base', nodeNames: ['NoOp'] },
+				...P3_SIZES.flatMap((size) => [
+					{ id: `p3Ours${size}`, nodeNames: ['Ours'], after: checkItems(size) },
+					{ id: `p3Http${size}`, nodeNames: ['HTTP', 'Split Out'], after: checkItems(size) },
+				]),
+			]);
+			results.p3 = mapValues(runs, summary);
+		}
+
+		if (ONLY.has('P4')) {
+			log(`P4: ${P4_ITEMS} updates against ${P4_LIMIT} requests per ${P4_WINDOW_S} s`);
+			const fresh = () => {
+				limited.setFaults({ rateLimit }); // a fresh window for every run
+				limited.clearRequests();
+			};
+			const count = () => countRequests(limited.requests);
+			const runs = await alternate(
+				n8n,
+				['p4Ours', 'p4Http', 'p4HttpRetry', 'p4HttpRetryMax', 'p4HttpPaced'].map((id) => ({
+					id,
+					nodeNames: [id === 'p4Ours' ? 'Ours' : 'HTTP'],
+					allowFailure: true,
+					before: fresh,
+					after: count,
+				})),
+				P4_RUNS,
+			);
+			results.p4 = mapValues(runs, (r) => ({
+				...summary(r),
+				completed: r.filter((run) => !run.failed && run.errorItems === 0 && run.updated === P4_ITEMS).length,
+				updated: median(r.map((run) => run.updated)),
+				throttled: median(r.map((run) => run.throttled)),
+				sent: median(r.map((run) => run.sent)),
+				failure: r.find((run) => run.failed)?.failed,
+			}));
+		}
+
+		results.minutes = (Date.now() - benchStarted) / 60_000;
+		const text = report(results);
+		const out = path.join(__dirname, path.basename(env('BENCH_OUT') ?? (QUICK ? 'RESULTS.quick.md' : 'RESULTS.md')));
 		// The reading is written by hand after a run; a new run keeps it (to be checked against the new figures).
 		const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
 		const reading = previous.includes('\n## Reading') ? previous.slice(previous.indexOf('\n## Reading') + 1) : '## Reading\n\n(to be written)\n';
-		fs.writeFileSync(out, `${results}\n${reading}`);
+		fs.writeFileSync(out, `${text}\n${reading}`);
 		log(`wrote ${path.relative(process.cwd(), out)}`);
-		process.stdout.write(results);
+		process.stdout.write(text);
 	} finally {
 		await n8n?.dispose();
 		for (const sandbox of sandboxes) await sandbox.stop();
@@ -385,91 +610,170 @@ async function main() {
 	}
 }
 
-type Row = { nodesMs: number; executionMs: number; items: number; peakRssMiB: number; growthMiB: number; inFlight?: number };
+function mapValues<A, B>(map: Map<string, A>, f: (value: A) => B): Record<string, B> {
+	const out: Record<string, B> = {};
+	for (const [key, value] of map) out[key] = f(value);
+	return out;
+}
+
+const checkItems = (expected: number) => (measured: Measured) => {
+	if (measured.items !== expected) throw new Error(`expected ${expected} items, got ${measured.items}`);
+	return {};
+};
+
+type P4Row = Row & { completed: number; updated: number; throttled: number; sent: number; failure?: string };
 
 function report(r: {
-	fetchMs: number;
-	p1: Row;
-	p2: Record<string, Row>;
-	base: Row;
-	p3: Map<number, { ours: Row; http: Row }>;
 	n8n: N8nInstance;
 	minutes: number;
+	p1?: { fetchMs: number; rows: Record<string, Row> };
+	p2?: Record<string, Row>;
+	p3?: Record<string, Row>;
+	p4?: Record<string, P4Row>;
 }): string {
-	const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
-	const x = (v: number) => `${v.toFixed(2)}×`;
+	const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} ms` : '–');
+	const ms2 = (v: number) => `${v.toFixed(2)} ms`;
+	const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
 	const mib = (v: number) => `${Math.round(v)} MiB`;
-	const fetchPer = r.fetchMs / P1_ITEMS;
-	const oursPer = r.p1.nodesMs / P1_ITEMS;
+	const s = (v: number) => `${(v / 1000).toFixed(1)} s`;
 	const cpu = os.cpus();
 	const n8nNode = spawnVersion(r.n8n.install.nodeBinary);
-	const floor = (concurrency: number) => (P2_ITEMS * P2_LATENCY_MS) / concurrency;
-	const p2Rows: Array<[string, string, number | undefined]> = [
-		['p2Ours5', 'This node, Items at Once 5 (default)', 5],
-		['p2Ours10', 'This node, Items at Once 10', 10],
-		['p2Http', 'HTTP Request node, default settings', undefined],
-		['p2HttpB10i0', 'HTTP Request node, batching: 10 items per batch, interval 0', undefined],
-		['p2HttpB10i20', `HTTP Request node, batching: 10 items per batch, interval ${P2_LATENCY_MS} ms`, undefined],
-	];
-	const ours10 = r.p2.p2Ours10.nodesMs;
 	const lines = [
 		'# Benchmarks',
 		'',
-		`Run by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per figure (median), ${r.minutes.toFixed(1)} min in all.`,
+		`Run by \`${commandLine()}\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per figure${r.p4 ? ` (P4: ${P4_RUNS})` : ''}, medians, workflows compared run alternately; ${r.minutes.toFixed(1)} min in all.`,
 		'',
-		`- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()}`,
+		`- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()}, load average ${os.loadavg()[0].toFixed(1)} at the end`,
 		`- n8n ${r.n8n.version} on Node ${n8nNode} (\`n8n execute\`, SQLite, regular mode); bench and fetch on Node ${process.versions.node}`,
 		`- Package version ${require('../package.json').version}; the sandbox runs in the bench process on loopback`,
 		'',
-		'Times are measured inside n8n: the node\'s `executionTime` from the run data (the execution\'s',
-		'startedAt → stoppedAt is shown too), never the CLI\'s boot. Memory is the resident set of the',
-		'`n8n execute` process, sampled every 5 ms between the log lines that mark the execution\'s start',
-		'and finish (so neither the boot nor the printing of the run counts). A Code node makes the P1/P2',
-		'input items; it is not counted in the node time.',
-		'',
-		`## P1: per-request overhead (${P1_ITEMS} Integration: Update requests, no latency, one at a time)`,
-		'',
-		'| | total | per request |',
-		'|---|---|---|',
-		`| Node's fetch, in the bench process | ${ms(r.fetchMs)} | ${fetchPer.toFixed(2)} ms |`,
-		`| This node in n8n, Items at Once 1 | ${ms(r.p1.nodesMs)} | ${oursPer.toFixed(2)} ms |`,
-		'',
-		`**Ratio node / fetch: ${x(oursPer / fetchPer)}**, i.e. about ${(oursPer - fetchPer).toFixed(2)} ms of overhead per request`,
-		'(parameter and expression resolution, credential authentication, n8n\'s request helper, response',
-		'validation, pairing). Measured inside real n8n, not in-process.',
-		'',
-		`## P2: ${P2_ITEMS.toLocaleString('en-US')} Integration: Update items at ${P2_LATENCY_MS} ms latency`,
-		'',
-		`Floor = ${P2_ITEMS.toLocaleString('en-US')} × ${P2_LATENCY_MS} ms ÷ requests at once (for the HTTP Request node: the most it had in flight).`,
-		'',
-		'The HTTP Request node sends the client credentials in its JSON body itself (authentication: None),',
-		'so its bodies equal ours but its figures include no credential handling; ours include n8n\'s',
-		'credential lookup and our `authenticate` for every request. (Through our credential as a',
-		'predefined credential type, n8n 2.8.4\'s HTTP Request node was refused at the time of this run:',
-		'it passes the target as `uri`, which the credential\'s target check does not read.)',
-		'',
-		'| | most requests in flight (sandbox log) | node time | execution | vs its floor | vs this node at 10 |',
-		'|---|---|---|---|---|---|',
-		...p2Rows.map(([id, label, concurrency]) => {
-			const row = r.p2[id];
-			const at = concurrency ?? row.inFlight ?? 1;
-			return `| ${label} | ${row.inFlight ?? '?'} | ${ms(row.nodesMs)} | ${ms(row.executionMs)} | ${x(row.nodesMs / floor(at))} of ${ms(floor(at))} | ${x(row.nodesMs / ours10)} |`;
-		}),
-		'',
-		`## P3: Vendor: List vs HTTP Request + Split Out (${P2_LATENCY_MS} ms latency, one request)`,
-		'',
-		`Memory: growth of the n8n process's resident set during the execution (highest sample minus the value at its start);`,
-		`a workflow with only a No Op node grows by ${mib(r.base.growthMiB)} (noise level). Peak = the highest sample.`,
-		'',
-		'| vendors | this node: time | HTTP + Split Out: time | time ratio | this node: growth (peak) | HTTP + Split Out: growth (peak) | memory ratio |',
-		'|---|---|---|---|---|---|---|',
-		...[...r.p3].map(([size, { ours, http }]) => {
-			const memoryRatio = ours.growthMiB < 10 || http.growthMiB < 10 ? 'within noise' : x(ours.growthMiB / http.growthMiB);
-			return `| ${size.toLocaleString('en-US')}${size === P3_MAIN_SIZE ? ' (main)' : ''} | ${ms(ours.nodesMs)} | ${ms(http.nodesMs)} | ${x(ours.nodesMs / http.nodesMs)} | +${mib(ours.growthMiB)} (${mib(ours.peakRssMiB)}) | +${mib(http.growthMiB)} (${mib(http.peakRssMiB)}) | ${memoryRatio} |`;
-		}),
+		'Wall times are measured inside n8n: the node\'s `executionTime` from the run data (the',
+		'execution\'s startedAt → stoppedAt is shown too), never the CLI\'s boot. CPU is the user + system',
+		'time of the `n8n execute` process and its process group (the task runner) from /proc/<pid>/stat,',
+		'read when n8n logs that the measured node starts and that it finishes (polled every 5 ms), so it',
+		'counts what the node cost in this process whatever else the shared machine does; CPU per request',
+		'divides it by the requests. Memory is the resident set of the `n8n execute` process, sampled',
+		'every 5 ms between the log lines that mark the execution\'s start and finish.',
 		'',
 	];
+
+	if (r.p1) {
+		const { fetchMs, rows } = r.p1;
+		const per = (row: Row) => ({ wall: row.nodesMs / P1_ITEMS, cpu: row.nodeCpuMs / P1_ITEMS });
+		const ours = per(rows.p1Ours);
+		const http = per(rows.p1Http);
+		lines.push(
+			`## P1: per-request cost (${P1_ITEMS} Integration: Update requests, no latency)`,
+			'',
+			'This node runs one item at a time (Items at Once 1); the HTTP Request node has no such setting and',
+			'sends all at once, so compare CPU, not wall time.',
+			'',
+			'| | node time | per request (wall) | CPU per request |',
+			'|---|---|---|---|',
+			`| Node's fetch, in the bench process, one at a time | ${ms(fetchMs)} | ${ms2(fetchMs / P1_ITEMS)} | – |`,
+			`| This node in n8n, Items at Once 1 | ${ms(rows.p1Ours.nodesMs)} | ${ms2(ours.wall)} | ${ms2(ours.cpu)} |`,
+			`| HTTP Request node in n8n, default settings | ${ms(rows.p1Http.nodesMs)} | ${ms2(http.wall)} | ${ms2(http.cpu)} |`,
+			'',
+			`**CPU per request, this node / HTTP Request node: ${x(ours.cpu / http.cpu)}** (target ≤ 1.10×). Whole executions`,
+			`(Code node and task runner included): ${ms(rows.p1Ours.cpuMs)} vs ${ms(rows.p1Http.cpuMs)} of CPU. This node / fetch, wall per request: ${x(ours.wall / (fetchMs / P1_ITEMS))}.`,
+			'',
+		);
+	}
+
+	if (r.p2) {
+		const rows = r.p2;
+		const p2Rows: Array<[string, string]> = [
+			['p2Ours', 'This node, default settings'],
+			['p2Ours10', 'This node, Items at Once 10'],
+			['p2Http', 'HTTP Request node, default settings'],
+			['p2HttpB10i0', 'HTTP Request node, batching: 10 items per batch, interval 0'],
+			['p2HttpB10i20', `HTTP Request node, batching: 10 items per batch, interval ${P2_LATENCY_MS} ms`],
+		];
+		const httpDefault = rows.p2Http.nodesMs;
+		lines.push(
+			`## P2: ${P2_ITEMS.toLocaleString('en-US')} Integration: Update items at ${P2_LATENCY_MS} ms latency`,
+			'',
+			`Floor = ${P2_ITEMS.toLocaleString('en-US')} × ${P2_LATENCY_MS} ms ÷ the most requests the sandbox had in flight at once.`,
+			'',
+			'The HTTP Request node sends the client credentials in its JSON body itself (authentication: None),',
+			'so its bodies equal ours but its figures include no credential handling; ours include n8n\'s',
+			'credential lookup and our `authenticate`. (Through our credential as a predefined credential',
+			'type, n8n 2.8.4\'s HTTP Request node was refused: it passes the target as `uri`, which the',
+			'credential\'s target check does not read.)',
+			'',
+			'| | most in flight (sandbox log) | node time | execution | vs its floor | CPU per request | wall vs HTTP Request default |',
+			'|---|---|---|---|---|---|---|',
+			...p2Rows.map(([id, label]) => {
+				const row = rows[id];
+				const floor = (P2_ITEMS * P2_LATENCY_MS) / (row.inFlight ?? 1);
+				return `| ${label} | ${row.inFlight ?? '?'} | ${ms(row.nodesMs)} | ${ms(row.executionMs)} | ${x(row.nodesMs / floor)} of ${ms(floor)} | ${ms2(row.nodeCpuMs / P2_ITEMS)} | ${x(row.nodesMs / httpDefault)} |`;
+			}),
+			'',
+			`**Default settings, wall time this node / HTTP Request node: ${x(rows.p2Ours.nodesMs / httpDefault)}** (target ≤ 1.00×).`,
+			'',
+		);
+	}
+
+	if (r.p3) {
+		const rows = r.p3;
+		lines.push(
+			`## P3: Vendor: List vs HTTP Request + Split Out (${P2_LATENCY_MS} ms latency, one request)`,
+			'',
+			'Memory: growth of the n8n process\'s resident set during the execution (highest sample minus the',
+			`value at its start); a workflow with only a No Op node grows by ${mib(rows.p3Base.growthMiB)} and uses ${ms(rows.p3Base.cpuMs)} of CPU`,
+			'(noise level). Peak = the highest sample. CPU is the nodes\' (for HTTP + Split Out, both).',
+			'',
+			'| vendors | this node: time | HTTP + Split Out: time | time ratio | this node: CPU | HTTP + Split Out: CPU | this node: growth (peak) | HTTP + Split Out: growth (peak) | memory ratio |',
+			'|---|---|---|---|---|---|---|---|---|',
+			...P3_SIZES.map((size) => {
+				const ours = rows[`p3Ours${size}`];
+				const http = rows[`p3Http${size}`];
+				const memoryRatio = ours.growthMiB < 10 || http.growthMiB < 10 ? 'within noise' : x(ours.growthMiB / http.growthMiB);
+				return `| ${size.toLocaleString('en-US')}${size === P3_MAIN_SIZE ? ' (main)' : ''} | ${ms(ours.nodesMs)} | ${ms(http.nodesMs)} | ${x(ours.nodesMs / http.nodesMs)} | ${ms(ours.nodeCpuMs)} | ${ms(http.nodeCpuMs)} | +${mib(ours.growthMiB)} (${mib(ours.peakRssMiB)}) | +${mib(http.growthMiB)} (${mib(http.peakRssMiB)}) | ${memoryRatio} |`;
+			}),
+			'',
+		);
+	}
+
+	if (r.p4) {
+		const rows = r.p4;
+		const floorS = (Math.ceil(P4_ITEMS / P4_LIMIT) - 1) * P4_WINDOW_S;
+		const p4Rows: Array<[string, string]> = [
+			['p4Ours', 'This node, default settings'],
+			['p4Http', 'HTTP Request node, default settings'],
+			['p4HttpRetry', 'HTTP Request node, Retry On Fail (3 tries, 1 s apart)'],
+			['p4HttpRetryMax', 'HTTP Request node, Retry On Fail at its most (5 tries, 5 s apart)'],
+			['p4HttpPaced', `HTTP Request node, batching: ${P4_BATCH} items every ${P4_BATCH_MS} ms (the limit's rate)`],
+		];
+		lines.push(
+			`## P4: ${P4_ITEMS.toLocaleString('en-US')} Integration: Update items against a rate limit of ${P4_LIMIT} requests per ${P4_WINDOW_S} s`,
+			'',
+			`The sandbox allows ${P4_LIMIT} requests in any ${P4_WINDOW_S} s (sliding window, per client address) and answers`,
+			'the rest 429 with Retry-After. No setting can finish before the window lets the last request',
+			`through: about ${s(floorS * 1000)}. Every workflow runs with the node settings named (On Error: stop);`,
+			'"updated" counts the distinct integrations the sandbox answered 200, "429s" and "requests" come',
+			`from its request log; "all done" counts the runs (of ${P4_RUNS}) where every item succeeded and the`,
+			'execution did not fail. Time is the execution\'s (startedAt → stoppedAt).',
+			'',
+			'| | all done | updated | 429s received | requests sent | time | CPU | how a failed run ended |',
+			'|---|---|---|---|---|---|---|---|',
+			...p4Rows.map(([id, label]) => {
+				const row = rows[id];
+				return `| ${label} | ${row.completed}/${row.runs} | ${row.updated} | ${row.throttled} | ${row.sent} | ${s(row.executionMs)} | ${ms(row.nodeCpuMs)} | ${row.failure ? row.failure.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 100) : '–'} |`;
+			}),
+			'',
+		);
+	}
 	return lines.join('\n');
+}
+
+/** The command that reproduces this run: the settings it was given. */
+function commandLine(): string {
+	const given = Object.keys(process.env)
+		.filter((key) => key.startsWith('BENCH_'))
+		.sort()
+		.map((key) => `${key}=${process.env[key]}`);
+	return [...given, 'npm run bench'].join(' ');
 }
 
 function spawnVersion(nodeBinary: string): string {

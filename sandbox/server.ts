@@ -110,17 +110,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 			sleepers.set(timer, resolve);
 		});
 
-	const record = (req: http.IncomingMessage, rawBody: string) => {
-		if (maxLogged <= 0) return;
-		log.push({
+	const record = (req: http.IncomingMessage, rawBody: string): RecordedRequest | undefined => {
+		if (maxLogged <= 0) return undefined;
+		const entry: RecordedRequest = {
 			method: req.method ?? '',
 			path: req.url ?? '',
 			headers: { ...req.headers },
 			rawBody,
 			body: tryParse(rawBody),
 			at: Date.now(),
-		});
+		};
+		log.push(entry);
 		if (log.length > maxLogged) log.splice(0, log.length - maxLogged);
+		return entry;
 	};
 
 	const reset = () => {
@@ -189,7 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 		if (pathname === '/__admin' || pathname.startsWith('/__admin/')) {
 			return sendJson(res, handleAdmin(admin, req.socket.remoteAddress, method, pathname, rawBody));
 		}
-		record(req, rawBody);
+		const recorded = record(req, rawBody);
 
 		const delay = faults.delayMs();
 		if (delay > 0) await sleep(delay);
@@ -224,7 +226,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 			default:
 				answer = run(method, pathname, rawBody);
 		}
-		if (answer) sendJson(res, answer);
+		if (answer) {
+			if (recorded) recorded.status = answer.status;
+			sendJson(res, answer);
+		}
 		if (!quiet) {
 			const status = answer?.status ?? (decision.kind === 'scripted' ? decision.fault.action ?? decision.fault.status ?? 500 : '-');
 			console.log(`${method} ${target} -> ${status} (${Date.now() - started} ms)${faultNote(decision)}`);

@@ -118,6 +118,8 @@ export interface RecordedRequest {
 	body: unknown;
 	/** Epoch milliseconds at which the body was fully received. */
 	at: number;
+	/** The status the sandbox answered with, once it has (not set for scripted faults). */
+	status?: number;
 }
 
 export interface FaultConfig {

@@ -130,6 +130,8 @@ describe('429', () => {
 			expect(retryAfter).toBeLessThanOrEqual(60);
 			expect(r.json.statusCode).toBe(429);
 		}
+		// The request log says how each was answered.
+		expect(sb.requests.slice(-5).map((request) => request.status)).toEqual([200, 200, 200, 429, 429]);
 		// Rejected requests do not count: turning it off and on again starts a fresh window.
 		sb.setFaults({ rateLimit: null });
 		expect((await vendors()).status).toBe(200);
@@ -256,6 +258,7 @@ describe('request log', () => {
 			rawBody: body,
 			body: JSON.parse(body),
 			at: expect.any(Number),
+			status: 404,
 		});
 		await call(sb, 'POST', `${API}/vendor`, 'not json');
 		expect(sb.requests[1]).toMatchObject({ rawBody: 'not json', body: undefined });

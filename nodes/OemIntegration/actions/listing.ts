@@ -9,14 +9,31 @@ export function applyLimit<T>(ctx: IExecuteFunctions, itemIndex: number, entries
 	return entries.slice(0, Math.max(0, limit));
 }
 
+const defineData = (target: IDataObject, key: string, value: unknown) =>
+	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
 /**
  * A list entry as the user sees it: the normalised template as a plain key → value object and
- * its keys as a list, whichever shape the API gave.
+ * its keys as a list, whichever shape the API gave. Built in one pass over the entry, which is
+ * not changed (items of one execution share one list answer).
  */
 export function withTemplate<T extends { integrationCredentialTemplate: CredentialMap }>(entry: T): IDataObject {
 	const template = entry.integrationCredentialTemplate;
 	const keys = Object.keys(template);
 	const plain: IDataObject = {};
-	for (const key of keys) Object.defineProperty(plain, key, { value: template[key], enumerable: true, writable: true, configurable: true });
-	return { ...(entry as unknown as IDataObject), integrationCredentialTemplate: plain, credentialKeys: keys };
+	for (const key of keys) {
+		// A key Object.prototype also has (`__proto__`, `constructor`…) is defined, not assigned:
+		// assigning `__proto__` would set the prototype, and assigning over a frozen built-in throws.
+		if (key in plain) defineData(plain, key, template[key]);
+		else plain[key] = template[key];
+	}
+	const item: IDataObject = {};
+	const fields = entry as unknown as IDataObject;
+	for (const key in fields) {
+		const value = key === 'integrationCredentialTemplate' ? plain : fields[key];
+		if (key in item) defineData(item, key, value);
+		else item[key] = value;
+	}
+	item.credentialKeys = keys;
+	return item;
 }
