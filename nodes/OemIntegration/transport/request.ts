@@ -4,6 +4,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -12,7 +13,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { baseUrlProblem, CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { apiErrorSchema } from '../schemas';
 
-export type OemContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface RequestSettings {
 	/** Milliseconds before one attempt is abandoned. */
