@@ -226,6 +226,19 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		expect(outputOf(delivered.id, 'Received').map((v) => v.id)).toEqual(['e2e-vendor-2']);
 	});
 
+	test("Fetch Test Event (the editor's manual run of the trigger) gives the newest matching vendors", async () => {
+		const workflow = triggerWorkflow('e2eTrigVendors', { event: 'vendorAdded', filters: { nameContains: 'e2e' } });
+		const id = await n8n.rest!.runManually(workflow, { destinationNode: 'MSPC OEM Trigger' });
+		expect(await n8n.rest!.waitForExecution(id)).toBe('success');
+		const execution = n8n.readDatabase().executions.find((e) => e.id === id)!;
+		expect(execution.mode).toBe('manual');
+		const items = execution.data.resultData.runData['MSPC OEM Trigger'][0].data.main[0].map((item: { json: any }) => item.json);
+		expect(items.map((v: any) => [v.event, v.id])).toEqual([
+			['vendorAdded', 'e2e-vendor-2'],
+			['vendorAdded', 'e2e-vendor-1'],
+		]);
+	});
+
 	test('an integration removed in the sandbox starts an execution with its last known id, vendor and name', async () => {
 		const [integration] = sandbox.state().integrations.filter((i) => i.credentials.k === 'e2e-value-7d1f');
 		const vendor = sandbox.state().vendors.find((v) => v.id === integration.vendorId)!;
