@@ -6,9 +6,8 @@
  * back; the static data n8n saved holds no token or secret; the example workflow
  * new-vendor-offer.json offers a new vendor to its organizations.
  *
- * The workflows poll every 5 seconds with a custom cron expression whose seconds field has no
- * "*" (n8n refuses intervals under a minute only by that test); the shipped example polls every
- * minute and is given the same expression here.
+ * The workflows poll every 5 seconds through twelve once-a-minute poll times; the shipped
+ * example polls every minute and is given the same poll times here.
  *
  * Environment: as n8n.e2e.test.ts (N8N_E2E_VERSIONS, N8N_E2E_KEEP, ...).
  */
@@ -35,7 +34,12 @@ const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 const WAIT_MS = 90_000;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.oemIntegrationTrigger`;
-const EVERY_5_SECONDS = '0-59/5 * * * * *';
+/**
+ * Poll every 5 seconds: twelve custom poll times, each once a minute at its own second (n8n
+ * refuses a single cron expression that fires more than once a minute; 2.41 checks that the
+ * seconds field is one number).
+ */
+const EVERY_5_SECONDS = { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) };
 const EXAMPLE = { file: 'new-vendor-offer.json', id: 'exNewVendorOffer' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +57,7 @@ function triggerWorkflow(id: string, parameters: Record<string, unknown>) {
 				type: TRIGGER_TYPE,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_5_SECONDS }] }, ...parameters },
+				parameters: { pollTimes: EVERY_5_SECONDS, ...parameters },
 				credentials: { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME } },
 			},
 			{
@@ -112,7 +116,7 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		]);
 		const example = loadExample(EXAMPLE.file);
 		const trigger = example.nodes.find((node: { type: string }) => node.type === TRIGGER_TYPE);
-		trigger.parameters.pollTimes = { item: [{ mode: 'custom', cronExpression: EVERY_5_SECONDS }] };
+		trigger.parameters.pollTimes = EVERY_5_SECONDS;
 		await n8n.importWorkflows([
 			triggerWorkflow('e2eTrigVendors', { event: 'vendorAdded', filters: { nameContains: 'e2e' } }),
 			triggerWorkflow('e2eTrigRemoved', { event: 'integrationRemoved', organizationOemToken: orgToken }),
