@@ -2,10 +2,12 @@
 // answered to loopback clients (they expose every stored secret).
 import { FaultConfigError, type Faults } from './faults';
 import { errorBody, type ApiResponse } from './routes';
+import { StoreError, type Store, type VendorInput } from './store';
 import type { RecordedRequest, SandboxStateSnapshot } from './types';
 
 export interface AdminControls {
 	faults: Faults;
+	store: Store;
 	snapshot(): SandboxStateSnapshot;
 	reset(): void;
 	requests(): RecordedRequest[];
@@ -24,7 +26,78 @@ const ROUTES: Record<string, string[]> = {
 	'/__admin/state': ['GET'],
 	'/__admin/reset': ['POST'],
 	'/__admin/requests': ['GET', 'DELETE'],
+	// Catalogue and integration changes, for trying and testing the trigger.
+	'/__admin/vendors': ['POST'],
+	'/__admin/vendors/:id': ['PATCH', 'DELETE'],
+	'/__admin/integrations': ['POST'],
+	'/__admin/integrations/:id': ['DELETE'],
 };
+
+/** The route a path belongs to, and the decoded id of `/:id` routes. */
+function routeOf(pathname: string): { route: string; id?: string } {
+	const match = /^\/__admin\/(vendors|integrations)\/([^/]+)$/.exec(pathname);
+	if (!match) return { route: pathname };
+	let id: string;
+	try {
+		id = decodeURIComponent(match[2]);
+	} catch {
+		throw new StoreError(400, 'the id in the path is not valid percent-encoding');
+	}
+	return { route: `/__admin/${match[1]}/:id`, id };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function field(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
+	const value = body[key];
+	if (value === undefined && !required) return undefined;
+	if (typeof value !== 'string' || value.trim() === '') throw new StoreError(400, `${key} must be a non-empty string`);
+	return value;
+}
+
+function keysField(body: Record<string, unknown>): string[] | undefined {
+	const value = body.credentialKeys;
+	if (value === undefined) return undefined;
+	if (!Array.isArray(value) || !value.every((k) => typeof k === 'string')) {
+		throw new StoreError(400, 'credentialKeys must be an array of strings');
+	}
+	return value as string[];
+}
+
+function vendorBody(raw: string, forCreate: boolean): VendorInput {
+	const body = parse(raw);
+	if (!isObject(body)) throw new StoreError(400, 'body must be a JSON object');
+	const input: Partial<VendorInput> = {
+		id: forCreate ? field(body, 'id', false) : undefined,
+		name: field(body, 'name', forCreate),
+		integrationStatus: field(body, 'integrationStatus', false),
+		integrationType: field(body, 'integrationType', false),
+		credentialKeys: keysField(body),
+	};
+	for (const key of Object.keys(input) as Array<keyof VendorInput>) if (input[key] === undefined) delete input[key];
+	return input as VendorInput;
+}
+
+/** POST /__admin/integrations: { organizationOemToken | organizationId, vendorId, integrationCredentials? }. */
+function addIntegration(store: Store, raw: string): ApiResponse {
+	const body = parse(raw);
+	if (!isObject(body)) throw new StoreError(400, 'body must be a JSON object');
+	const token = field(body, 'organizationOemToken', false);
+	const organizationId = field(body, 'organizationId', false);
+	const org = token ? store.organizationByToken(token) : organizationId ? store.organizationById(organizationId) : undefined;
+	if (!org) throw new StoreError(404, 'Organization not found (give organizationOemToken or organizationId)');
+	const vendorId = field(body, 'vendorId', true) as string;
+	const values = body.integrationCredentials ?? {};
+	if (!isObject(values) || !Object.values(values).every((v) => typeof v === 'string')) {
+		throw new StoreError(400, 'integrationCredentials must be an object of strings');
+	}
+	const credentials = new Map(Object.keys(values).map((k) => [k, values[k] as string]));
+	const integration = store.createIntegration(org, vendorId, credentials);
+	return {
+		status: 201,
+		body: { integration: { id: integration.id, vendorId: integration.vendorId, organizationId: org.id } },
+	};
+}
 
 function parse(rawBody: string): unknown {
 	try {
@@ -42,7 +115,14 @@ export function handleAdmin(
 	rawBody: string,
 ): ApiResponse {
 	if (!isLoopback(remoteAddress)) return { status: 403, body: errorBody(403, 'Admin routes answer loopback clients only') };
-	const allowed = ROUTES[pathname];
+	let route: string;
+	let id: string | undefined;
+	try {
+		({ route, id } = routeOf(pathname));
+	} catch (error) {
+		return { status: 400, body: errorBody(400, (error as Error).message) };
+	}
+	const allowed = Object.prototype.hasOwnProperty.call(ROUTES, route) ? ROUTES[route] : undefined;
 	if (!allowed) return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
 	if (!allowed.includes(method)) {
 		const allow = allowed.join(', ');
@@ -50,7 +130,19 @@ export function handleAdmin(
 	}
 	const faultsView = () => ({ faults: ctl.faults.get(), pendingScripted: ctl.faults.pendingScripted() });
 	try {
-		switch (`${method} ${pathname}`) {
+		switch (`${method} ${route}`) {
+			case 'POST /__admin/vendors':
+				return { status: 201, body: { vendor: ctl.store.addVendor(vendorBody(rawBody, true)) } };
+			case 'PATCH /__admin/vendors/:id':
+				return { status: 200, body: { vendor: ctl.store.updateVendor(id as string, vendorBody(rawBody, false)) } };
+			case 'DELETE /__admin/vendors/:id':
+				return { status: 200, body: { vendor: ctl.store.removeVendor(id as string) } };
+			case 'POST /__admin/integrations':
+				return addIntegration(ctl.store, rawBody);
+			case 'DELETE /__admin/integrations/:id': {
+				const removed = ctl.store.removeIntegration(id as string);
+				return { status: 200, body: { integration: { id: removed.id, vendorId: removed.vendorId, organizationId: removed.organizationId } } };
+			}
 			case 'GET /__admin/faults':
 				return { status: 200, body: faultsView() };
 			case 'PUT /__admin/faults':
@@ -66,12 +158,15 @@ export function handleAdmin(
 				return { status: 200, body: { status: 200, message: 'Sandbox reset' } };
 			case 'GET /__admin/requests':
 				return { status: 200, body: { requests: ctl.requests() } };
-			default:
+			case 'DELETE /__admin/requests':
 				ctl.clearRequests();
 				return { status: 200, body: { status: 200, message: 'Request log cleared' } };
+			default:
+				return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
 		}
 	} catch (error) {
 		if (error instanceof FaultConfigError) return { status: 400, body: errorBody(400, error.message) };
+		if (error instanceof StoreError) return { status: error.status, body: errorBody(error.status, error.message) };
 		throw error;
 	}
 }

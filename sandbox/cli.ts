@@ -29,7 +29,9 @@ Usage: npm run sandbox -- [options]
   --help                    this text
 
 Admin routes (loopback only): GET/PUT /__admin/faults, POST /__admin/faults/next,
-GET /__admin/state, POST /__admin/reset, GET/DELETE /__admin/requests.
+GET /__admin/state, POST /__admin/reset, GET/DELETE /__admin/requests,
+POST /__admin/vendors, PATCH/DELETE /__admin/vendors/:id, POST /__admin/integrations,
+DELETE /__admin/integrations/:id.
 `;
 
 class UsageError extends Error {}

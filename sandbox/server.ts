@@ -133,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
 	const admin = {
 		faults,
+		store,
 		snapshot: () => store.snapshot(),
 		reset,
 		requests: () => log.slice(),

@@ -44,6 +44,17 @@ interface Integration {
 	updatedAt: string;
 }
 
+/** A vendor added through the admin routes. */
+export interface VendorInput {
+	/** Fixed id; a random 24-hex-character one (like the API's) when left out. */
+	id?: string;
+	name: string;
+	integrationStatus?: string;
+	integrationType?: string;
+	/** The keys of its credential template. */
+	credentialKeys?: string[];
+}
+
 export interface UserInput {
 	email: string;
 	firstName?: string;
@@ -117,6 +128,52 @@ export class Store {
 
 	listVendors(): VendorRecord[] {
 		return [...this.vendors.values()];
+	}
+
+	/** Admin: a vendor joins the catalogue (listed last, as the newest). */
+	addVendor(input: VendorInput): VendorRecord {
+		const id = input.id ?? hexId();
+		if (this.vendors.has(id)) throw new StoreError(409, `A vendor with id ${JSON.stringify(id)} already exists`);
+		const vendor: VendorRecord = {
+			id,
+			name: input.name,
+			integrationStatus: input.integrationStatus ?? 'active',
+			integrationType: input.integrationType ?? 'custom_hosted',
+			integrationCredentialTemplate: dict((input.credentialKeys ?? []).map((k) => [k, ''])),
+		};
+		this.vendors.set(id, vendor);
+		this.persist();
+		return vendor;
+	}
+
+	/** Admin: changes a vendor's name, status, type or credential keys (the template). */
+	updateVendor(id: string, patch: Partial<Omit<VendorInput, 'id'>>): VendorRecord {
+		const vendor = this.vendors.get(id);
+		if (!vendor) throw new StoreError(404, 'Vendor not found');
+		if (patch.name !== undefined) vendor.name = patch.name;
+		if (patch.integrationStatus !== undefined) vendor.integrationStatus = patch.integrationStatus;
+		if (patch.integrationType !== undefined) vendor.integrationType = patch.integrationType;
+		if (patch.credentialKeys !== undefined) vendor.integrationCredentialTemplate = dict(patch.credentialKeys.map((k) => [k, '']));
+		this.persist();
+		return vendor;
+	}
+
+	/** Admin: a vendor leaves the catalogue; organizations' integrations with it stay. */
+	removeVendor(id: string): VendorRecord {
+		const vendor = this.vendors.get(id);
+		if (!vendor) throw new StoreError(404, 'Vendor not found');
+		this.vendors.delete(id);
+		this.persist();
+		return vendor;
+	}
+
+	/** Admin: removes an integration, whichever organization has it. */
+	removeIntegration(id: string): Integration {
+		const integration = this.integrations.get(id);
+		if (!integration) throw new StoreError(404, 'Integration not found');
+		this.integrations.delete(id);
+		this.persist();
+		return integration;
 	}
 
 	organizationByToken(token: string): Organization | undefined {

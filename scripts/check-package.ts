@@ -26,7 +26,11 @@ import { ESLint, Linter } from 'eslint';
 import { CREDENTIAL_TYPE } from '../credentials/MspcOemApi.credentials';
 
 const ROOT = path.resolve(__dirname, '..');
-const NODE_NAME = 'oemIntegration';
+/** The nodes the package must hold, by name: the action node is an AI tool, the trigger polls. */
+const NODES: Record<string, { tool?: boolean; polling?: boolean }> = {
+	oemIntegration: { tool: true },
+	oemIntegrationTrigger: { polling: true },
+};
 const CREDENTIAL_NAME = CREDENTIAL_TYPE;
 // Modules n8n lets community nodes import without declaring them (the community rule
 // no-restricted-imports); they are made resolvable in the unpacked folder, nothing else is.
@@ -152,13 +156,19 @@ function checkLoading(dir: string, pkg: Record<string, any>) {
 		if (fs.existsSync(source)) fs.symlinkSync(source, path.join(modules, name), 'junction');
 	}
 
+	const found = new Set<string>();
 	for (const rel of pkg.n8n?.nodes ?? []) {
 		const file = path.join(dir, rel);
 		try {
 			const node = loadClass(file);
 			const description = node.description ?? {};
-			if (description.name !== NODE_NAME) problem(`${rel}: description.name is ${description.name}, expected ${NODE_NAME}`);
-			if (description.usableAsTool !== true) problem(`${rel}: description.usableAsTool is not true`);
+			const expected = NODES[description.name];
+			if (!expected) problem(`${rel}: description.name is ${description.name}, expected one of ${Object.keys(NODES).join(', ')}`);
+			else found.add(description.name);
+			if (expected?.tool && description.usableAsTool !== true) problem(`${rel}: description.usableAsTool is not true`);
+			if (expected?.polling && (description.polling !== true || typeof node.poll !== 'function')) {
+				problem(`${rel}: is not a polling trigger (description.polling and a poll method)`);
+			}
 			const credentials = (description.credentials ?? []).map((c: { name: string }) => c.name);
 			if (!credentials.includes(CREDENTIAL_NAME)) problem(`${rel}: does not use the ${CREDENTIAL_NAME} credential`);
 			checkIcons(rel, file, description.icon);
@@ -167,12 +177,13 @@ function checkLoading(dir: string, pkg: Record<string, any>) {
 				problem(`${rel}: codex file ${path.basename(codex)} is not beside the node`);
 			} else {
 				const data = JSON.parse(fs.readFileSync(codex, 'utf8'));
-				if (data.node !== `${pkg.name}.${NODE_NAME}`) problem(`${path.basename(codex)}: "node" is ${data.node}, expected ${pkg.name}.${NODE_NAME}`);
+				if (data.node !== `${pkg.name}.${description.name}`) problem(`${path.basename(codex)}: "node" is ${data.node}, expected ${pkg.name}.${description.name}`);
 			}
 		} catch (error) {
 			problem(`${rel} does not load: ${(error as Error).message.split('\n')[0]}`);
 		}
 	}
+	for (const name of Object.keys(NODES)) if (!found.has(name)) problem(`package.json n8n.nodes has no node named ${name}`);
 	for (const rel of pkg.n8n?.credentials ?? []) {
 		const file = path.join(dir, rel);
 		try {

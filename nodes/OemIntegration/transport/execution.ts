@@ -1,12 +1,18 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
 
-export type OemContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /**
- * What the requests of one execution share, made once per execution (or per editor lookup) and
+ * What the requests of one execution share, made once per execution (per editor lookup, per poll) and
  * passed down explicitly; nothing outlives it, so nothing is kept in the process between
  * executions (a second queue-mode worker needs nothing from the first).
  */

@@ -1,0 +1,295 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
+import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
+import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
+import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../OemIntegration/schemas';
+import { OemExecution } from '../OemIntegration/transport/execution';
+import { oemApiRequest } from '../OemIntegration/transport/request';
+import { DEFAULT_SETTINGS, type RequestSettings } from '../OemIntegration/transport/settings';
+import { resolveBaseUrl } from '../OemIntegration/transport/url';
+import {
+	INTEGRATION_EVENTS,
+	STATE_FORMAT,
+	VENDOR_EVENTS,
+	digest,
+	integrationChanges,
+	integrationItem,
+	integrationState,
+	integrationsDiffer,
+	isIntegrationEvent,
+	isVendorEvent,
+	matchesFilters,
+	rememberedIntegrations,
+	rememberedVendors,
+	removedItem,
+	vendorChanges,
+	vendorItem,
+	vendorState,
+	type IntegrationEvent,
+	type TriggerEvent,
+	type TriggerState,
+	type VendorEvent,
+	type VendorFilters,
+} from './state';
+
+/** How many of the newest entries "Fetch Test Event" returns. */
+const SAMPLE_SIZE = 3;
+
+const vendorFilters = vendorListDescription.find((property) => property.name === 'filters') as INodeProperties;
+
+const requestOptions: INodeProperties = {
+	...optionsProperty,
+	options: (optionsProperty.options ?? []).filter((option) => option.name !== 'concurrency'),
+};
+
+/** One poll's requests: its own credential read and pace (n8n keeps one poll context for every poll). */
+type PollExecution = OemExecution<IPollFunctions>;
+
+/** Reads the list(s) a poll compares, with the same requests and messages as Vendor: List and Integration: List. */
+async function listVendors(execution: PollExecution, settings: RequestSettings): Promise<Vendor[]> {
+	const { vendors } = await oemApiRequest(execution, {
+		method: 'POST',
+		path: ['vendor'],
+		schema: vendorListSchema,
+		action: 'list the vendors',
+		idempotent: true,
+		settings,
+	});
+	return vendors;
+}
+
+async function listIntegrations(execution: PollExecution, token: string, settings: RequestSettings): Promise<Integration[]> {
+	const { integrations } = await oemApiRequest(execution, {
+		method: 'POST',
+		path: ['integration', 'list'],
+		body: { organizationOemToken: token },
+		schema: integrationListSchema,
+		action: "list the organization's integrations",
+		idempotent: true,
+		settings,
+	});
+	return integrations;
+}
+
+function namesOf(vendors: Vendor[]): Map<string, string> {
+	const names = new Map<string, string>();
+	for (const vendor of vendors) if (!names.has(vendor.id)) names.set(vendor.id, vendor.name);
+	return names;
+}
+
+function readSettings(ctx: IPollFunctions): RequestSettings {
+	const options = ctx.getNodeParameter('options', {}) as Partial<RequestSettings>;
+	return {
+		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
+		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
+		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,
+	};
+}
+
+function readToken(ctx: IPollFunctions): string {
+	const value = ctx.getNodeParameter('organizationOemToken', '') as unknown;
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new NodeOperationError(ctx.getNode(), "The 'Organization OEM Token' parameter is empty", {
+			description:
+				"The integration events watch one organization: set it to that organization's organizationOemToken (returned when the organization was created). Nothing was sent.",
+		});
+	}
+	return value.trim();
+}
+
+function readEvent(ctx: IPollFunctions): TriggerEvent {
+	const event = ctx.getNodeParameter('event', '') as string;
+	if (isVendorEvent(event) || isIntegrationEvent(event)) return event;
+	throw new NodeOperationError(ctx.getNode(), `The 'Event' parameter has an unknown value: ${JSON.stringify(String(event).slice(0, 40))}`, {
+		description: `Pick one of: ${[...VENDOR_EVENTS, ...INTEGRATION_EVENTS].join(', ')}. Nothing was sent.`,
+	});
+}
+
+/**
+ * A digest of what the remembered lists describe: the event family, the API (Base URL and
+ * Client ID) and, for integration events, the organization. Never the token itself.
+ */
+async function sourceOf(execution: PollExecution, family: string, token?: string): Promise<string> {
+	const { data: credentials } = await execution.credentials();
+	const baseUrl = resolveBaseUrl(execution.ctx.getNode(), credentials.baseUrl);
+	return digest(JSON.stringify([family, baseUrl, String(credentials.clientId ?? ''), token ?? '']));
+}
+
+/** The poll's number; a poll whose answer is older than the remembered one is dropped. */
+function takeTicket(state: TriggerState): number {
+	const last = Math.max(Number(state.ticket) || 0, Number(state.committed) || 0);
+	state.ticket = last + 1;
+	return state.ticket;
+}
+
+function isStale(state: TriggerState, ticket: number): boolean {
+	return typeof state.committed === 'number' && ticket < state.committed;
+}
+
+/** Replaces the remembered state in one synchronous step. */
+function commit(state: TriggerState, next: TriggerState): void {
+	for (const key of ['profiles', 'width', 'vendors', 'integrations', 'keySets'] as const) {
+		if (!(key in next) && key in state) delete state[key];
+	}
+	Object.assign(state, next);
+}
+
+function output(ctx: IPollFunctions, items: IDataObject[]): INodeExecutionData[][] | null {
+	return items.length > 0 ? [ctx.helpers.returnJsonArray(items)] : null;
+}
+
+async function pollVendors(
+	execution: PollExecution,
+	event: VendorEvent,
+	settings: RequestSettings,
+): Promise<INodeExecutionData[][] | null> {
+	const { ctx } = execution;
+	const filters = ctx.getNodeParameter('filters', {}) as VendorFilters;
+	if (ctx.getMode() === 'manual') {
+		const vendors = await listVendors(execution, settings);
+		const matching = vendors.filter((v) => matchesFilters(filters, v.name, v.integrationStatus, v.integrationType));
+		const newest = matching.slice(-SAMPLE_SIZE).reverse();
+		return output(ctx, newest.map((vendor) => vendorItem(event, vendor, event === 'vendorChanged' ? {} : undefined)));
+	}
+	const state = ctx.getWorkflowStaticData('node') as TriggerState;
+	const ticket = takeTicket(state);
+	const source = await sourceOf(execution, 'vendor');
+	const vendors = await listVendors(execution, settings);
+	// From here on nothing awaits: reading, comparing and replacing the state is one step, so an
+	// overlapping poll sees either all of it or none of it.
+	if (isStale(state, ticket)) return null;
+	const known = state.format === STATE_FORMAT && state.source === source ? rememberedVendors(state) : undefined;
+	const items = known ? vendorChanges(event, known, vendors, filters) : [];
+	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors) });
+	return output(ctx, items);
+}
+
+async function pollIntegrations(
+	execution: PollExecution,
+	event: IntegrationEvent,
+	settings: RequestSettings,
+): Promise<INodeExecutionData[][] | null> {
+	const { ctx } = execution;
+	const token = readToken(ctx);
+	if (ctx.getMode() === 'manual') {
+		const integrations = await listIntegrations(execution, token, settings);
+		const names = namesOf(await listVendors(execution, settings));
+		const newest = integrations.slice(-SAMPLE_SIZE).reverse();
+		return output(
+			ctx,
+			newest.map((integration) => {
+				const name = names.get(integration.vendorId) ?? null;
+				if (event === 'integrationRemoved') {
+					const keys = Object.keys(integration.integrationCredentialTemplate);
+					return removedItem(integration.id, { vendorId: integration.vendorId, vendorName: name, credentialKeys: keys }, name);
+				}
+				return integrationItem(event, integration, name, event === 'integrationChanged' ? {} : undefined);
+			}),
+		);
+	}
+	const state = ctx.getWorkflowStaticData('node') as TriggerState;
+	const ticket = takeTicket(state);
+	const source = await sourceOf(execution, 'integration', token);
+	const integrations = await listIntegrations(execution, token, settings);
+	let names: Map<string, string> | undefined;
+	for (;;) {
+		// Nothing awaits between reading and replacing the state (see pollVendors); the vendor list,
+		// for names, is only read when something changed or a baseline is recorded.
+		if (isStale(state, ticket)) return null;
+		const known =
+			state.format === STATE_FORMAT && state.source === source ? rememberedIntegrations(state) : undefined;
+		if (!names && (!known || integrationsDiffer(known, integrations))) {
+			names = namesOf(await listVendors(execution, settings));
+			continue;
+		}
+		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];
+		commit(state, {
+			format: STATE_FORMAT,
+			source,
+			ticket: state.ticket,
+			committed: ticket,
+			...integrationState(integrations, known, names),
+		});
+		return output(ctx, items);
+	}
+}
+
+export class OemIntegrationTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MSPC OEM Trigger',
+		name: 'oemIntegrationTrigger',
+		icon: { light: 'file:oemIntegrationTrigger.svg', dark: 'file:oemIntegrationTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description:
+			"Starts the workflow when MSPCentric's vendor catalogue or an organization's integrations change (checked by polling)",
+		defaults: { name: 'MSPC OEM Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Integration Added',
+						value: 'integrationAdded',
+						description: 'The organization has an integration it did not have at the previous check',
+					},
+					{
+						name: 'Integration Changed',
+						value: 'integrationChanged',
+						description: "The set of credential keys of one of the organization's integrations changed",
+					},
+					{
+						name: 'Integration Removed',
+						value: 'integrationRemoved',
+						description: 'An integration the organization had at the previous check is gone',
+					},
+					{
+						name: 'Vendor Added',
+						value: 'vendorAdded',
+						description: 'A vendor appears in Vendor: List (with the filters below) that was not there at the previous check',
+					},
+					{
+						name: 'Vendor Changed',
+						value: 'vendorChanged',
+						description: "A known vendor's integration status, integration type or set of credential keys changed",
+					},
+				],
+				default: 'vendorAdded',
+			},
+			{
+				...organizationOemTokenProperty,
+				description:
+					"The OEM token of the organization whose integrations to watch. Prefer an expression that reads it from where you store it, so it is not saved in the workflow. It is never kept in the trigger's memory.",
+				displayOptions: { show: { event: INTEGRATION_EVENTS } },
+			},
+			{ ...vendorFilters, displayOptions: { show: { event: VENDOR_EVENTS } } },
+			requestOptions,
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = readEvent(this);
+		const settings = readSettings(this);
+		const execution = new OemExecution(this);
+		return isVendorEvent(event)
+			? await pollVendors(execution, event, settings)
+			: await pollIntegrations(execution, event, settings);
+	}
+}

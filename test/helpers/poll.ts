@@ -1,0 +1,123 @@
+/**
+ * Runs the trigger's poll in-process the way n8n's active-workflow manager does: one real
+ * Workflow per activation (its static data lives on it between polls, as in n8n), and for each
+ * poll n8n-core's PollContext (real parameter resolution, credentials through our credential
+ * type's authenticate(), real HTTP to the sandbox).
+ */
+import { PollContext } from 'n8n-core';
+import {
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { OemIntegrationTrigger } from '../../nodes/OemIntegrationTrigger/OemIntegrationTrigger.node';
+import { TestCredentialsHelper } from './workflow';
+
+export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.oemIntegrationTrigger';
+export const TRIGGER_NAME = 'MSPC OEM Trigger';
+
+class TriggerNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType | IVersionedNodeType> = { [TRIGGER_TYPE]: new OemIntegrationTrigger() };
+
+	getByName(type: string) {
+		return this.types[type];
+	}
+
+	getByNameAndVersion(type: string, version?: number) {
+		return NodeHelpers.getVersionedNodeType(this.types[type], version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** A credentials helper that can hold each request back until the test lets it go. */
+class GatedCredentialsHelper extends TestCredentialsHelper {
+	constructor(
+		data: ICredentialDataDecryptedObject,
+		private readonly gate?: Promise<unknown>,
+	) {
+		super(data);
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, options: IHttpRequestOptions) {
+		if (this.gate) await this.gate;
+		return await super.authenticate(credentials, type, options);
+	}
+}
+
+export interface PollOptions {
+	mode?: WorkflowExecuteMode;
+	/** Requests of this poll wait for it before they are sent. */
+	gate?: Promise<unknown>;
+	/** Other credentials for this poll only. */
+	credentials?: ICredentialDataDecryptedObject;
+}
+
+/** One active trigger: a workflow with the trigger node, polled as often as the test likes. */
+export class ActiveTrigger {
+	readonly workflow: Workflow;
+	readonly node: INode;
+
+	constructor(
+		private readonly credentials: ICredentialDataDecryptedObject,
+		parameters: INode['parameters'],
+		staticData?: IDataObject,
+	) {
+		this.node = {
+			id: 'trigger',
+			name: TRIGGER_NAME,
+			type: TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters,
+			credentials: { mspcOemApi: { id: '1', name: 'MSPC OEM account' } },
+		};
+		this.workflow = new Workflow({
+			id: 'trigger-test',
+			nodes: [this.node],
+			connections: {},
+			nodeTypes: new TriggerNodeTypes(),
+			active: true,
+			staticData,
+		});
+	}
+
+	/** The items of one poll (null: nothing to emit), as n8n's poller receives them. */
+	async poll(options: PollOptions = {}): Promise<INodeExecutionData[] | null> {
+		const additionalData = {
+			credentialsHelper: new GatedCredentialsHelper(options.credentials ?? this.credentials, options.gate),
+			executionId: undefined,
+			restApiUrl: 'http://127.0.0.1/rest',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			webhookBaseUrl: 'http://127.0.0.1/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+			currentNodeParameters: undefined,
+			variables: {},
+			userId: 'test-user',
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const mode = options.mode ?? 'trigger';
+		const context = new PollContext(this.workflow, this.node, additionalData, mode, 'activate');
+		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(this.node.type, this.node.typeVersion);
+		const result = await nodeType.poll!.call(context);
+		return result === null ? null : result[0];
+	}
+
+	/** The node's static data as n8n would save it in the database. */
+	savedStaticData(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.getStaticData('node', this.node))) as IDataObject;
+	}
+}

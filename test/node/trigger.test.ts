@@ -1,0 +1,404 @@
+/**
+ * The MSPC OEM Trigger, polled in-process through n8n-core's PollContext against the sandbox:
+ * baseline, every event, filters, failed polls (nothing emitted, nothing forgotten), overlapping
+ * polls, no secrets in items or static data, the editor's "Fetch Test Event", and the size of
+ * what is remembered for a 100,000-vendor catalogue.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { ActiveTrigger } from '../helpers/poll';
+import { useSandbox } from '../helpers/sandbox';
+import { findSecrets } from '../helpers/secrets';
+import { runNode } from '../helpers/workflow';
+import { manyVendors } from '../../scripts/lib/fixtures';
+
+const env = useSandbox();
+
+async function admin(method: string, path: string, body?: unknown) {
+	const res = await fetch(`${env.sandbox.url}/__admin${path}`, {
+		method,
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = (await res.json()) as IDataObject;
+	if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
+	return json;
+}
+
+const addVendor = (vendor: { id?: string; name: string; integrationStatus?: string; integrationType?: string; credentialKeys?: string[] }) =>
+	admin('POST', '/vendors', vendor);
+
+/** Integration: Update through the API itself: replaces the credential values (and so the keys). */
+async function updateIntegration(token: string, id: string, values: Record<string, string>) {
+	const res = await fetch(`${env.sandbox.url}/api/oem-api/integration/${encodeURIComponent(id)}`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({
+			...env.sandbox.credentials,
+			grantType: 'client_credentials',
+			organizationOemToken: token,
+			data: { integrationCredentials: values },
+		}),
+	});
+	expect(res.status).toBe(200);
+}
+
+const jsons = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json);
+
+/** What the action node's list operation gives, for comparing shapes. */
+async function listItems(parameters: Record<string, unknown>) {
+	const { output } = await runNode({ credentials: env.credentials, parameters: { returnAll: true, ...parameters } });
+	return output.map((item) => item.json);
+}
+
+const vendorTrigger = (event: string, extra: Record<string, unknown> = {}) =>
+	new ActiveTrigger(env.credentials, { event, ...extra });
+
+/** A fresh organization with two integrations whose credential values are secrets. */
+function organizationWithIntegrations() {
+	const { organizationOemToken: token } = env.sandbox.createOrganization({ name: 'Trigger MSP', email: 'owner@trigger.example' });
+	const values = { northwind: 'nw-value-3f9a1c77', bluefin: 'bf-value-88d2e0aa' };
+	return { token, values };
+}
+
+describe('vendor events', () => {
+	it('the first poll records a baseline and emits nothing, with one vendor list request', async () => {
+		const trigger = vendorTrigger('vendorAdded');
+		env.sandbox.clearRequests();
+		expect(await trigger.poll()).toBeNull();
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/vendor']);
+		const saved = trigger.savedStaticData();
+		expect(saved).toMatchObject({ format: 1, committed: 1, vendors: expect.any(String) });
+		const count = env.sandbox.state().vendors.length;
+		expect((saved.vendors as string).length).toBe(count * (8 + (saved.width as number)));
+		// unchanged catalogue: nothing, still one request per poll
+		env.sandbox.clearRequests();
+		expect(await trigger.poll()).toBeNull();
+		expect(env.sandbox.requests).toHaveLength(1);
+	});
+
+	it('vendorAdded: a new vendor once, shaped exactly like its Vendor: List item', async () => {
+		const trigger = vendorTrigger('vendorAdded');
+		await trigger.poll();
+		await addVendor({ id: 'v-new-1', name: 'Fresh PSA', credentialKeys: ['api key', 'region'] });
+		const items = await trigger.poll();
+		const listed = (await listItems({ resource: 'vendor', operation: 'list' })).find((v) => v.id === 'v-new-1');
+		expect(jsons(items)).toEqual([{ event: 'vendorAdded', ...listed }]);
+		expect(listed).toMatchObject({ credentialKeys: ['api key', 'region'], integrationCredentialTemplate: { 'api key': '', region: '' } });
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('vendorChanged: status, type and credential keys with before and after; a rename alone is no change', async () => {
+		const trigger = vendorTrigger('vendorChanged');
+		await trigger.poll();
+		const [first, second] = env.sandbox.state().vendors;
+		await admin('PATCH', `/vendors/${first.id}`, { integrationStatus: 'inactive', credentialKeys: ['api key', 'tenant id'] });
+		await admin('PATCH', `/vendors/${second.id}`, { integrationType: 'external' });
+		await admin('PATCH', `/vendors/${env.sandbox.state().vendors[2].id}`, { name: 'Only Renamed' });
+		const items = jsons(await trigger.poll());
+		const listed = await listItems({ resource: 'vendor', operation: 'list' });
+		expect(items).toEqual([
+			{
+				event: 'vendorChanged',
+				...listed.find((v) => v.id === first.id),
+				changes: {
+					integrationStatus: { before: first.integrationStatus, after: 'inactive' },
+					credentialKeys: {
+						before: Object.keys(first.integrationCredentialTemplate),
+						after: ['api key', 'tenant id'],
+						added: ['tenant id'],
+						removed: Object.keys(first.integrationCredentialTemplate).filter((k) => k !== 'api key'),
+					},
+				},
+			},
+			{
+				event: 'vendorChanged',
+				...listed.find((v) => v.id === second.id),
+				changes: { integrationType: { before: second.integrationType, after: 'external' } },
+			},
+		]);
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('vendorChanged ignores added and removed vendors; vendorAdded ignores changes and removals', async () => {
+		const changed = vendorTrigger('vendorChanged');
+		const added = vendorTrigger('vendorAdded');
+		await changed.poll();
+		await added.poll();
+		const [first, second] = env.sandbox.state().vendors;
+		await addVendor({ name: 'Brand New' });
+		await admin('DELETE', `/vendors/${first.id}`);
+		await admin('PATCH', `/vendors/${second.id}`, { integrationStatus: 'pending' });
+		expect(jsons(await changed.poll()).map((v) => [v.event, v.id])).toEqual([['vendorChanged', second.id]]);
+		expect(jsons(await added.poll()).map((v) => [v.event, v.name])).toEqual([['vendorAdded', 'Brand New']]);
+	});
+
+	it('filters as in Vendor: List: only matching vendors; with a status filter a vendor that changes into it counts as added', async () => {
+		const trigger = vendorTrigger('vendorAdded', { filters: { integrationStatus: 'active', nameContains: 'backup' } });
+		await trigger.poll();
+		await addVendor({ name: 'Cloud BACKUP One', integrationStatus: 'active' });
+		await addVendor({ name: 'Cloud Backup Two', integrationStatus: 'pending' });
+		await addVendor({ name: 'Some RMM', integrationStatus: 'active' });
+		expect(jsons(await trigger.poll()).map((v) => v.name)).toEqual(['Cloud BACKUP One']);
+		const pending = env.sandbox.state().vendors.find((v) => v.name === 'Cloud Backup Two')!;
+		await admin('PATCH', `/vendors/${pending.id}`, { integrationStatus: 'active' });
+		expect(jsons(await trigger.poll()).map((v) => [v.event, v.name])).toEqual([['vendorAdded', 'Cloud Backup Two']]);
+		expect(await trigger.poll()).toBeNull();
+
+		const typed = vendorTrigger('vendorChanged', { filters: { integrationType: 'external' } });
+		await typed.poll();
+		const [hosted] = env.sandbox.state().vendors.filter((v) => v.integrationType === 'custom_hosted');
+		const [external] = env.sandbox.state().vendors.filter((v) => v.integrationType === 'external');
+		const [other] = env.sandbox.state().vendors.filter((v) => v.integrationType === 'custom_hosted' && v.id !== hosted.id);
+		await admin('PATCH', `/vendors/${hosted.id}`, { integrationType: 'external' }); // changes into the filter
+		await admin('PATCH', `/vendors/${external.id}`, { integrationStatus: 'pending' }); // matches before and after
+		await admin('PATCH', `/vendors/${other.id}`, { integrationStatus: 'pending' }); // never matches
+		expect(new Set(jsons(await typed.poll()).map((v) => v.id))).toEqual(new Set([hosted.id, external.id]));
+	});
+});
+
+describe('integration events', () => {
+	it('added, changed and removed, each once, shaped like Integration: List items plus vendorName', async () => {
+		const { token, values } = organizationWithIntegrations();
+		const [northwind, bluefin] = env.sandbox.state().vendors;
+		const triggers = {
+			integrationAdded: vendorTrigger('integrationAdded', { organizationOemToken: token }),
+			integrationChanged: vendorTrigger('integrationChanged', { organizationOemToken: token }),
+			integrationRemoved: vendorTrigger('integrationRemoved', { organizationOemToken: token }),
+		};
+		for (const trigger of Object.values(triggers)) expect(await trigger.poll()).toBeNull();
+
+		const created = await admin('POST', '/integrations', {
+			organizationOemToken: token,
+			vendorId: northwind.id,
+			integrationCredentials: { 'api key': values.northwind },
+		});
+		const id = (created.integration as IDataObject).id as string;
+		const listed = (await listItems({ resource: 'integration', operation: 'list', organizationOemToken: token })).find(
+			(i) => i.id === id,
+		);
+		env.sandbox.clearRequests();
+		expect(jsons(await triggers.integrationAdded.poll())).toEqual([
+			{ event: 'integrationAdded', ...listed, vendorName: northwind.name },
+		]);
+		// a change to report: the integration list, then the vendor list for names
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
+		expect(await triggers.integrationChanged.poll()).toBeNull();
+		expect(await triggers.integrationRemoved.poll()).toBeNull();
+		env.sandbox.clearRequests();
+		expect(await triggers.integrationAdded.poll()).toBeNull();
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list']);
+
+		await updateIntegration(token, id, { 'api key': values.bluefin, 'api username': 'someone' });
+		expect(jsons(await triggers.integrationChanged.poll())).toEqual([
+			{
+				event: 'integrationChanged',
+				...listed,
+				integrationCredentialTemplate: [{ 'api key': '', 'api username': '' }].reduce((a, b) => ({ ...a, ...b })),
+				credentialKeys: ['api key', 'api username'],
+				vendorName: northwind.name,
+				changes: { credentialKeys: { before: ['api key'], after: ['api key', 'api username'], added: ['api username'], removed: [] } },
+			},
+		]);
+		expect(await triggers.integrationChanged.poll()).toBeNull();
+
+		// the vendor leaves the catalogue too: the removed item keeps its last known name
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
+		await admin('DELETE', `/integrations/${id}`);
+		await admin('DELETE', `/vendors/${northwind.id}`);
+		expect(jsons(await triggers.integrationRemoved.poll())).toEqual([
+			{ event: 'integrationRemoved', id, vendorId: northwind.id, vendorName: northwind.name, credentialKeys: ['api key'] },
+		]);
+		expect(await triggers.integrationRemoved.poll()).toBeNull();
+		expect(jsons(await triggers.integrationAdded.poll()).map((i) => [i.vendorId, i.vendorName])).toEqual([[bluefin.id, bluefin.name]]);
+	});
+
+	it('another organization token is a new baseline, not a list of differences', async () => {
+		const first = organizationWithIntegrations();
+		const other = env.sandbox.createOrganization({ name: 'Second MSP', email: 'owner@second.example' });
+		const [vendor] = env.sandbox.state().vendors;
+		await admin('POST', '/integrations', { organizationOemToken: first.token, vendorId: vendor.id });
+		const trigger = vendorTrigger('integrationRemoved', { organizationOemToken: first.token });
+		await trigger.poll();
+		trigger.node.parameters.organizationOemToken = other.organizationOemToken;
+		expect(await trigger.poll()).toBeNull();
+		await admin('POST', '/integrations', { organizationOemToken: other.organizationOemToken, vendorId: vendor.id });
+		const added = vendorTrigger('integrationAdded', { organizationOemToken: other.organizationOemToken });
+		await added.poll();
+		expect(await added.poll()).toBeNull();
+	});
+
+	it('an empty Organization OEM Token fails before any request, naming the parameter', async () => {
+		const trigger = vendorTrigger('integrationAdded', { organizationOemToken: '  ' });
+		env.sandbox.clearRequests();
+		await expect(trigger.poll()).rejects.toThrow("The 'Organization OEM Token' parameter is empty");
+		expect(env.sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('failed polls', () => {
+	const FAILURES: Array<[string, () => void, RegExp]> = [
+		['a server error on every attempt', () => env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 503, times: 2 }), /server error \(503\) on all 2 attempts/],
+		['a rate limit on every attempt', () => env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 429, times: 2, headers: { 'retry-after': '0' } }), /rate limiting requests \(429\) on all 2 attempts/],
+		['a reset connection', () => env.sandbox.injectNext({ path: '/api/oem-api/vendor', action: 'reset', times: 2 }), /closed the connection before answering/],
+	];
+
+	it.each(FAILURES)('%s: the same error as Vendor: List, nothing emitted, nothing forgotten; the next poll catches up', async (_label, fault, message) => {
+		const options = { maxRetries: 1, retryDelay: 0 };
+		const trigger = vendorTrigger('vendorAdded', { options });
+		await trigger.poll();
+		const before = trigger.savedStaticData();
+		await addVendor({ id: 'v-during-outage', name: 'Added During Outage' });
+
+		fault();
+		const error = await trigger.poll().then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		expect(error?.message).toMatch(message);
+		fault();
+		const { run } = await runNode({
+			credentials: env.credentials,
+			parameters: { resource: 'vendor', operation: 'list', returnAll: true, options: { ...options, concurrency: 1 } },
+		});
+		expect(error?.message).toBe(run.data.resultData.error?.message);
+
+		const { ticket: _t1, ...rememberedBefore } = before;
+		const { ticket: _t2, ...rememberedAfter } = trigger.savedStaticData();
+		expect(rememberedAfter).toEqual(rememberedBefore);
+
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-during-outage']);
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('rejected credentials (401) and a rejected token (403) fail with the action node messages and change nothing', async () => {
+		const { token } = organizationWithIntegrations();
+		const trigger = vendorTrigger('integrationAdded', { organizationOemToken: token });
+		await trigger.poll();
+		const before = trigger.savedStaticData();
+		const [vendor] = env.sandbox.state().vendors;
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: vendor.id });
+
+		await expect(trigger.poll({ credentials: { ...env.credentials, clientSecret: 'wrong-secret' } })).rejects.toThrow(
+			/Could not list the organization's integrations: the client credentials were rejected \(401\)/,
+		);
+		trigger.node.parameters.organizationOemToken = 'not-a-token';
+		await expect(trigger.poll()).rejects.toThrow(/organization OEM token was rejected \(403\)/);
+		trigger.node.parameters.organizationOemToken = token;
+		const { ticket: _t1, ...rememberedBefore } = before;
+		const { ticket: _t2, ...rememberedAfter } = trigger.savedStaticData();
+		expect(rememberedAfter).toEqual(rememberedBefore);
+
+		expect(jsons(await trigger.poll()).map((i) => i.vendorId)).toEqual([vendor.id]);
+	});
+
+	it('the vendor list failing after the integration list answered: nothing emitted, caught up next time', async () => {
+		const { token } = organizationWithIntegrations();
+		const trigger = vendorTrigger('integrationAdded', { organizationOemToken: token, options: { maxRetries: 0 } });
+		await trigger.poll();
+		const [vendor] = env.sandbox.state().vendors;
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: vendor.id });
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 500 });
+		await expect(trigger.poll()).rejects.toThrow(/Could not list the vendors: the MSPC OEM API failed with a server error \(500\)/);
+		expect(jsons(await trigger.poll()).map((i) => i.vendorName)).toEqual([vendor.name]);
+	});
+});
+
+describe('overlapping polls', () => {
+	it('two polls that see the same change emit it once', async () => {
+		env.sandbox.setFaults({ latencyMs: 150 });
+		const trigger = vendorTrigger('vendorAdded');
+		await trigger.poll();
+		await addVendor({ id: 'v-overlap', name: 'Overlap' });
+		const results = await Promise.all([trigger.poll(), trigger.poll(), trigger.poll()]);
+		expect(results.flatMap(jsons).map((v) => v.id)).toEqual(['v-overlap']);
+	});
+
+	it('a poll that started earlier but answers later is dropped: no change is undone or repeated', async () => {
+		const trigger = vendorTrigger('vendorAdded');
+		await trigger.poll();
+		let release!: () => void;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const early = trigger.poll({ gate }); // started first, its request held back
+		await new Promise((resolve) => setTimeout(resolve, 50));
+
+		await addVendor({ id: 'v-late', name: 'Late' });
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-late']);
+		// the held-back request now reads a catalogue without the vendor (as an older answer would)
+		await admin('DELETE', '/vendors/v-late');
+		release();
+		expect(await early).toBeNull();
+		await addVendor({ id: 'v-late', name: 'Late' });
+		expect(await trigger.poll()).toBeNull();
+	});
+});
+
+describe('secrets', () => {
+	it('neither items nor static data hold the client secret, the token or credential values', async () => {
+		const { token, values } = organizationWithIntegrations();
+		const [a, b] = env.sandbox.state().vendors;
+		const triggers = ['integrationAdded', 'integrationChanged', 'integrationRemoved'].map((event) =>
+			vendorTrigger(event, { organizationOemToken: token }),
+		);
+		const vendors = vendorTrigger('vendorChanged');
+		for (const trigger of [...triggers, vendors]) await trigger.poll();
+		const created = await admin('POST', '/integrations', { organizationOemToken: token, vendorId: a.id, integrationCredentials: { k: values.northwind } });
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: b.id, integrationCredentials: { k: values.bluefin } });
+		await updateIntegration(token, (created.integration as IDataObject).id as string, { k: values.bluefin, other: values.northwind });
+		await admin('PATCH', `/vendors/${a.id}`, { integrationStatus: 'inactive' });
+		const items: unknown[] = [];
+		for (const trigger of [...triggers, vendors]) items.push(await trigger.poll(), await trigger.poll({ mode: 'manual' }));
+		expect(items.flat().filter(Boolean).length).toBeGreaterThan(4);
+		const text = JSON.stringify([items, ...[...triggers, vendors].map((t) => t.savedStaticData())]);
+		expect(findSecrets(text, [env.credentials.clientSecret as string, token, values.northwind, values.bluefin])).toEqual([]);
+	});
+});
+
+describe('Fetch Test Event (manual mode)', () => {
+	it('gives the newest entries as samples and leaves the remembered state alone', async () => {
+		const trigger = vendorTrigger('vendorAdded');
+		await trigger.poll();
+		const before = trigger.savedStaticData();
+		await addVendor({ id: 'v-sample-1', name: 'Sample One' });
+		await addVendor({ id: 'v-sample-2', name: 'Sample Two' });
+		const samples = jsons(await trigger.poll({ mode: 'manual' }));
+		expect(samples.map((v) => v.id)).toEqual(['v-sample-2', 'v-sample-1', env.sandbox.state().vendors.at(-3)!.id]);
+		expect(samples[0]).toMatchObject({ event: 'vendorAdded', name: 'Sample Two', credentialKeys: [] });
+		expect(trigger.savedStaticData()).toEqual(before);
+		// the real poll still reports both
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-sample-1', 'v-sample-2']);
+
+		const { token } = organizationWithIntegrations();
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: 'v-sample-1' });
+		const removed = jsons(await vendorTrigger('integrationRemoved', { organizationOemToken: token }).poll({ mode: 'manual' }));
+		expect(removed).toEqual([
+			{ event: 'integrationRemoved', id: expect.any(String), vendorId: 'v-sample-1', vendorName: 'Sample One', credentialKeys: [] },
+		]);
+	});
+});
+
+describe('a 100,000-vendor catalogue', () => {
+	const big = useSandbox({ seed: { vendors: manyVendors(100_000) } });
+
+	it('is remembered in a bounded, small static data; a new vendor is still found', async () => {
+		const trigger = new ActiveTrigger(big.credentials, { event: 'vendorChanged' });
+		expect(await trigger.poll()).toBeNull();
+		const saved = JSON.stringify(trigger.savedStaticData());
+		const catalogue = JSON.stringify(big.sandbox.state().vendors);
+		console.log(
+			`static data for 100,000 vendors: ${saved.length} bytes (${(saved.length / 100_000).toFixed(2)} per vendor); the catalogue as JSON: ${catalogue.length} bytes`,
+		);
+		expect(saved.length).toBeLessThan(1_000_000);
+		const ids = big.sandbox.state().vendors.map((v) => v.id);
+		expect(findSecrets(saved, ids.slice(0, 1000))).toEqual([]); // ids are kept as digests
+
+		const changed = ids[54_321];
+		const res = await fetch(`${big.sandbox.url}/__admin/vendors/${changed}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ integrationStatus: 'retired' }),
+		});
+		expect(res.status).toBe(200);
+		expect(jsons(await trigger.poll()).map((v) => [v.id, (v.changes as IDataObject).integrationStatus])).toEqual([
+			[changed, { before: expect.any(String), after: 'retired' }],
+		]);
+	}, 120_000);
+});
