@@ -3,10 +3,13 @@ import { sleep } from 'n8n-workflow';
 /** How many requests Auto starts with, and the most it ever lets run at once. */
 export const AUTO_START = 4;
 export const AUTO_MAX = 32;
-/** Answers slower than this multiple of the fastest one seen mean a queue is building up. */
-export const LATENCY_TOLERANCE = 2;
-/** Below this many milliseconds, a rise in latency is noise, not a queue. */
-export const LATENCY_SLACK_MS = 10;
+/**
+ * Answers slower than this multiple of the fastest one seen, plus the slack, mean a queue is
+ * building up at the API. Generous on purpose: the latency seen here includes n8n's own work on
+ * the other requests in flight (measured: about 2 ms each), which is no reason to slow down.
+ */
+export const LATENCY_TOLERANCE = 3;
+export const LATENCY_SLACK_MS = 100;
 /** Weight of the newest answer in the smoothed latency. */
 const SMOOTHING = 0.2;
 
@@ -30,7 +33,7 @@ export type FlowSignal =
  * - Auto (the default): a congestion window in the manner of TCP, with a delay signal as in
  *   Netflix's gradient limiter. It starts at AUTO_START, doubles per round of clean, fast answers
  *   (slow start), then grows by one per round; a 5xx, a network failure or latency above
- *   LATENCY_TOLERANCE × the fastest answer seen halves it (at most once per round, so one bad
+ *   LATENCY_TOLERANCE × the fastest answer seen (+ LATENCY_SLACK_MS) halves it (at most once per round, so one bad
  *   burst is one decrease). Bounded by AUTO_MAX.
  * - A fixed Items at Once: the runner keeps that many items going and only a 429 narrows it.
  */
