@@ -90,7 +90,7 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 				data: { baseUrl: sandbox.url, ...sandbox.credentials },
 			},
 		]);
-		await n8n.importWorkflows([loadExample(EXAMPLES.vendorCatalogue.file), createWorkflow]);
+		await n8n.importWorkflows([loadExample(EXAMPLES.vendorCatalogue.file), loadExample(EXAMPLES.onboarding.file), createWorkflow]);
 		await n8n.start();
 		await n8n.rest!.ensureOwner();
 
@@ -154,7 +154,20 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		await settle();
 		await save('node-creator-search.png');
 		await result.click();
-		for (const action of ['Create an integration', 'List integrations', 'Update an integration', 'List vendors']) {
+		// n8n shows the trigger and the action node as one entry; on an empty canvas the triggers
+		// come first and the actions are folded
+		for (const event of ['On vendor added', 'On integration removed']) await creator.getByText(event, { exact: true }).waitFor();
+		await creator.getByText(/^Actions \(\d+\)$/).click();
+		for (const action of [
+			'Create an integration',
+			'Create or update an integration',
+			'List integrations',
+			'Update an integration',
+			'List vendors',
+			'Create an organization',
+			'Add a user',
+			'Remove a user',
+		]) {
 			await creator.getByText(action, { exact: true }).waitFor();
 		}
 		await settle();
@@ -187,6 +200,17 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		await ndv.getByText('Northwind RMM').first().waitFor();
 		await settle();
 		await save('run-output.png');
+	});
+
+	test('the onboarding example runs green with one click: organization, then its integration', async () => {
+		await page.goto(`${n8n.url}/workflow/${EXAMPLES.onboarding.id}`);
+		await page.locator('[data-test-id=execute-workflow-button]').first().click();
+		await page.getByText('Workflow executed successfully').waitFor({ timeout: 60_000 });
+		await settle();
+		await save('onboarding-run.png');
+		const paths = sandbox.requests.map((r) => `${r.method} ${r.path}`);
+		expect(paths).toContain('POST /api/oem-api/organization');
+		expect(paths.some((p) => p === 'POST /api/oem-api/integration' || p.startsWith('PATCH /api/oem-api/integration/'))).toBe(true);
 	});
 });
 
