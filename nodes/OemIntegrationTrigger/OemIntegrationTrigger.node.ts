@@ -11,9 +11,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
-import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../OemIntegration/schemas';
+import { listIntegrations, listVendors } from '../OemIntegration/lists';
+import type { Vendor } from '../OemIntegration/schemas';
 import { OemExecution } from '../OemIntegration/transport/execution';
-import { oemApiRequest } from '../OemIntegration/transport/request';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../OemIntegration/transport/settings';
 import { resolveBaseUrl } from '../OemIntegration/transport/url';
 import {
@@ -53,32 +53,6 @@ const requestOptions: INodeProperties = {
 
 /** One poll's requests: its own credential read and pace (n8n keeps one poll context for every poll). */
 type PollExecution = OemExecution<IPollFunctions>;
-
-/** Reads the list(s) a poll compares, with the same requests and messages as Vendor: List and Integration: List. */
-async function listVendors(execution: PollExecution, settings: RequestSettings): Promise<Vendor[]> {
-	const { vendors } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['vendor'],
-		schema: vendorListSchema,
-		action: 'list the vendors',
-		idempotent: true,
-		settings,
-	});
-	return vendors;
-}
-
-async function listIntegrations(execution: PollExecution, token: string, settings: RequestSettings): Promise<Integration[]> {
-	const { integrations } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['integration', 'list'],
-		body: { organizationOemToken: token },
-		schema: integrationListSchema,
-		action: "list the organization's integrations",
-		idempotent: true,
-		settings,
-	});
-	return integrations;
-}
 
 function namesOf(vendors: Vendor[]): Map<string, string> {
 	const names = new Map<string, string>();
@@ -155,7 +129,7 @@ async function pollVendors(
 	const { ctx } = execution;
 	const filters = ctx.getNodeParameter('filters', {}) as VendorFilters;
 	if (ctx.getMode() === 'manual') {
-		const vendors = await listVendors(execution, settings);
+		const vendors = await listVendors(execution, { settings });
 		const matching = vendors.filter((v) => matchesFilters(filters, v.name, v.integrationStatus, v.integrationType));
 		const newest = matching.slice(-SAMPLE_SIZE).reverse();
 		return output(ctx, newest.map((vendor) => vendorItem(event, vendor, event === 'vendorChanged' ? {} : undefined)));
@@ -163,7 +137,7 @@ async function pollVendors(
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	const ticket = takeTicket(state);
 	const source = await sourceOf(execution, 'vendor');
-	const vendors = await listVendors(execution, settings);
+	const vendors = await listVendors(execution, { settings });
 	// From here on nothing awaits: reading, comparing and replacing the state is one step, so an
 	// overlapping poll sees either all of it or none of it.
 	if (isStale(state, ticket)) return null;
@@ -181,8 +155,8 @@ async function pollIntegrations(
 	const { ctx } = execution;
 	const token = readToken(ctx);
 	if (ctx.getMode() === 'manual') {
-		const integrations = await listIntegrations(execution, token, settings);
-		const names = namesOf(await listVendors(execution, settings));
+		const integrations = await listIntegrations(execution, token, { settings });
+		const names = namesOf(await listVendors(execution, { settings }));
 		const newest = integrations.slice(-SAMPLE_SIZE).reverse();
 		return output(
 			ctx,
@@ -199,7 +173,7 @@ async function pollIntegrations(
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	const ticket = takeTicket(state);
 	const source = await sourceOf(execution, 'integration', token);
-	const integrations = await listIntegrations(execution, token, settings);
+	const integrations = await listIntegrations(execution, token, { settings });
 	let names: Map<string, string> | undefined;
 	for (;;) {
 		// Nothing awaits between reading and replacing the state (see pollVendors); the vendor list,
@@ -208,7 +182,7 @@ async function pollIntegrations(
 		const known =
 			state.format === STATE_FORMAT && state.source === source ? rememberedIntegrations(state) : undefined;
 		if (!names && (!known || integrationsDiffer(known, integrations))) {
-			names = namesOf(await listVendors(execution, settings));
+			names = namesOf(await listVendors(execution, { settings }));
 			continue;
 		}
 		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];

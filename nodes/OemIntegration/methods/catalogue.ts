@@ -1,22 +1,11 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../schemas';
+import { listIntegrations } from '../lists';
+import type { Integration } from '../schemas';
 import type { OemExecution } from '../transport/execution';
-import { oemApiRequest } from '../transport/request';
 
-/** What the editor's dropdowns and field loaders read: one request per list per load. */
-export async function fetchVendors(execution: OemExecution): Promise<Vendor[]> {
-	const { vendors } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['vendor'],
-		schema: vendorListSchema,
-		action: 'list the vendors',
-		idempotent: true,
-	});
-	return vendors;
-}
-
+/** The organization's integrations for the editor's dropdowns and field loaders, from the token as typed. */
 export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {
 	const { ctx } = execution;
 	const token = ctx.getCurrentNodeParameter('organizationOemToken') as unknown;
@@ -37,13 +26,5 @@ export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunc
 			{ description: 'The list needs a token it can read now; with an expression, choose the integration By ID instead.' },
 		);
 	}
-	const { integrations } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['integration', 'list'],
-		body: { organizationOemToken: token.trim() },
-		schema: integrationListSchema,
-		action: "list the organization's integrations",
-		idempotent: true,
-	});
-	return integrations;
+	return await listIntegrations(execution, token.trim());
 }

@@ -2,7 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import type { Vendor } from '../schemas';
 import { OemExecution } from '../transport/execution';
-import { fetchIntegrations, fetchVendors } from './catalogue';
+import { listVendors } from '../lists';
+import { fetchIntegrations } from './catalogue';
 
 function matches(filter: string | undefined, ...texts: string[]) {
 	const wanted = filter?.trim().toLowerCase();
@@ -26,7 +27,7 @@ function vendorDescription(vendor: Vendor): string {
 }
 
 export async function searchVendors(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const vendors = await fetchVendors(new OemExecution(this));
+	const vendors = await listVendors(new OemExecution(this));
 	return {
 		results: vendors
 			.filter((vendor) => matches(filter, vendor.name, vendor.id))
@@ -42,7 +43,7 @@ export async function searchIntegrations(
 	// One after the other: a rejected token then costs no vendor request.
 	const execution = new OemExecution(this);
 	const integrations = await fetchIntegrations(execution);
-	const vendors = await fetchVendors(execution);
+	const vendors = await listVendors(execution);
 	const vendorNames = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
 	return {
 		results: integrations

@@ -2,7 +2,8 @@ import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { OemExecution } from '../transport/execution';
-import { fetchIntegrations, fetchVendors } from './catalogue';
+import { listVendors } from '../lists';
+import { fetchIntegrations } from './catalogue';
 
 function selectedId(ctx: ILoadOptionsFunctions, name: string): string {
 	const value = ctx.getNodeParameter(name, '', { extractValue: true }) as unknown;
@@ -49,7 +50,7 @@ export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<
 		vendorId = selectedId(this, 'vendorId');
 		if (!vendorId) return { fields: [], emptyFieldsNotice: 'Select a vendor first' };
 	}
-	const vendor = (await fetchVendors(execution)).find((entry) => entry.id === vendorId);
+	const vendor = (await listVendors(execution)).find((entry) => entry.id === vendorId);
 	const vendorKeys = vendor ? Object.keys(vendor.integrationCredentialTemplate) : [];
 	const ordered = [...vendorKeys, ...[...keys].filter((key) => !vendorKeys.includes(key))];
 	if (ordered.length === 0) {

@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { listIntegrations, listVendors } from '../../lists';
 import type { OemExecution } from '../../transport/execution';
-import { vendorListSchema } from '../../schemas';
-import { oemApiRequest } from '../../transport/request';
 import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
-import { listIntegrations } from './requests';
 
 export const option = {
 	name: 'List',
@@ -22,20 +20,13 @@ export async function execute(
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	const settings = readOptions(this, itemIndex);
 	// The integrations first: a rejected token then costs no vendor request.
-	const integrations = applyLimit(this, itemIndex, await listIntegrations(execution, itemIndex, organizationOemToken));
+	const all = await listIntegrations(execution, organizationOemToken, { itemIndex, settings, shared: true });
+	const integrations = applyLimit(this, itemIndex, all);
 	if (integrations.length === 0) return [];
 	// The same shared request as Vendor: List's, so all items of an execution get one vendor list.
-	const { vendors } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['vendor'],
-		schema: vendorListSchema,
-		action: 'list the vendors (for the vendor names)',
-		idempotent: true,
-		shareAcrossItems: true,
-		itemIndex,
-		settings: readOptions(this, itemIndex),
-	});
+	const vendors = await listVendors(execution, { action: 'list the vendors (for the vendor names)', itemIndex, settings, shared: true });
 	const names = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
 	return integrations.map((integration) => {
 		const { id, vendorId, ...rest } = withTemplate(integration);

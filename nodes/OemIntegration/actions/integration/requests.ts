@@ -1,36 +1,12 @@
-/** The integration requests that several operations send: list, create and update. */
+/** The integration writes that several operations send: create and update. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { OemExecution } from '../../transport/execution';
-import { integrationListSchema, integrationMutationSchema, type CredentialMap, type Integration } from '../../schemas';
+import { integrationMutationSchema, type CredentialMap } from '../../schemas';
 import { oemApiRequest, type OemRequest } from '../../transport/request';
 import { readOptions } from '../readers';
 
 type Hints = OemRequest<unknown>['hints'];
-
-/**
- * The organization's integrations. Shared: items of one execution asking for the same token get
- * one answer; `fresh` asks the API again (after a 409 the shared answer is out of date).
- */
-export async function listIntegrations(
-	execution: OemExecution<IExecuteFunctions>,
-	itemIndex: number,
-	organizationOemToken: string,
-	fresh = false,
-): Promise<Integration[]> {
-	const { integrations } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['integration', 'list'],
-		body: { organizationOemToken },
-		schema: integrationListSchema,
-		action: "list the organization's integrations",
-		idempotent: true,
-		shareAcrossItems: !fresh,
-		itemIndex,
-		settings: readOptions(execution.ctx, itemIndex),
-	});
-	return integrations;
-}
 
 export async function createIntegration(
 	execution: OemExecution<IExecuteFunctions>,

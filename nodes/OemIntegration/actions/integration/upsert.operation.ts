@@ -2,10 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import type { OemExecution } from '../../transport/execution';
-import { readOrganizationToken, readVendorId } from '../readers';
+import { readOptions, readOrganizationToken, readVendorId } from '../readers';
 import { integrationTargetProperties } from './create.operation';
 import { readCredentialValues } from './credentialValues';
-import { createIntegration, listIntegrations, updateIntegration } from './requests';
+import { listIntegrations } from '../../lists';
+import { createIntegration, updateIntegration } from './requests';
 
 export const option = {
 	name: 'Create or Update',
@@ -38,7 +39,7 @@ export async function execute(
 		});
 		return [{ id: updated.id, vendorId: updated.vendorId ?? vendorId, action: 'updated' }];
 	};
-	const existing = (await listIntegrations(execution, itemIndex, organizationOemToken)).find((entry) => entry.vendorId === vendorId);
+	const existing = (await listIntegrations(execution, organizationOemToken, { itemIndex, settings: readOptions(this, itemIndex), shared: true })).find((entry) => entry.vendorId === vendorId);
 	if (existing) return await update(existing.id);
 
 	const attempt = await createIntegration(execution, itemIndex, {
@@ -60,7 +61,9 @@ export async function execute(
 	const { error } = attempt;
 	if (!(error instanceof NodeApiError) || error.httpCode !== '409') throw error;
 	// Created meanwhile (by another item, run or user): the shared list is out of date, ask again.
-	const now = (await listIntegrations(execution, itemIndex, organizationOemToken, true)).find((entry) => entry.vendorId === vendorId);
+	const now = (
+		await listIntegrations(execution, organizationOemToken, { itemIndex, settings: readOptions(this, itemIndex) })
+	).find((entry) => entry.vendorId === vendorId);
 	if (!now) {
 		error.message += ', but Integration: List shows no integration for this vendor; check the Vendor ID';
 		throw error;

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vendorListSchema } from '../../schemas';
 import type { OemExecution } from '../../transport/execution';
-import { oemApiRequest } from '../../transport/request';
+import { listVendors } from '../../lists';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { readOptions } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
@@ -70,16 +69,7 @@ export async function execute(
 	execution: OemExecution,
 ): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as VendorFilters;
-	const { vendors } = await oemApiRequest(execution, {
-		method: 'POST',
-		path: ['vendor'],
-		schema: vendorListSchema,
-		action: 'list the vendors',
-		idempotent: true,
-		shareAcrossItems: true,
-		itemIndex,
-		settings: readOptions(this, itemIndex),
-	});
+	const vendors = await listVendors(execution, { itemIndex, settings: readOptions(this, itemIndex), shared: true });
 	const nameContains = filters.nameContains?.trim().toLowerCase();
 	const matching = vendors.filter(
 		(vendor) =>
