@@ -29,7 +29,7 @@ import {
 	PACKAGE_NAME,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
-	SUPPORTED_N8N_VERSIONS,
+	versionsFromEnv,
 	TOOL_NODE_TYPE,
 	ensureN8n,
 	parseExecuteOutput,
@@ -38,10 +38,7 @@ import {
 import { locateSecrets, nodeError, nodeOutput, scanInstance, toolExecutorKeysByTool } from './harness';
 import * as wf from './workflows';
 
-const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? SUPPORTED_N8N_VERSIONS.join(','))
-	.split(',')
-	.map((v) => v.trim())
-	.filter(Boolean);
+const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;

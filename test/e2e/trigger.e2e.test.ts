@@ -23,14 +23,11 @@ import {
 	REPO_ROOT,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
-	SUPPORTED_N8N_VERSIONS,
+	versionsFromEnv,
 } from '../../scripts/lib/n8n';
 import { loadExample } from './workflows';
 
-const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? SUPPORTED_N8N_VERSIONS.join(','))
-	.split(',')
-	.map((v) => v.trim())
-	.filter(Boolean);
+const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;

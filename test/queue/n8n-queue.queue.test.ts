@@ -23,15 +23,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startSandbox, type RunningSandbox } from '../../sandbox';
-import { ensureN8n, N8nInstance, packPackage, PRIMARY_N8N_VERSION } from '../../scripts/lib/n8n';
+import { ensureN8n, N8nInstance, packPackage, PRIMARY_N8N_VERSION, versionsFromEnv } from '../../scripts/lib/n8n';
 import { MAIN_ENV, QueueWorker, queueEnv, type QueueTimings } from './cluster';
 import { ensureServerPackages, startPostgres, startRedis, type RunningPostgres, type RunningRedis } from './services';
 import * as wf from './workflow';
 
-const VERSIONS = (process.env.N8N_QUEUE_VERSIONS ?? PRIMARY_N8N_VERSION)
-	.split(',')
-	.map((v) => v.trim())
-	.filter(Boolean);
+const VERSIONS = versionsFromEnv('N8N_QUEUE_VERSIONS', [PRIMARY_N8N_VERSION]);
 
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 8 * 60_000;
