@@ -3,6 +3,7 @@ import type {
 	ICredentialsDecrypted,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
+	INode,
 	IPollFunctions,
 } from 'n8n-workflow';
 
@@ -24,6 +25,8 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	private readonly answers = new Map<string, Promise<unknown>>();
 
 	private credential?: Promise<ICredentialsDecrypted>;
+
+	private nodeCopy?: INode;
 
 	/** `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it. */
 	constructor(
@@ -51,6 +54,11 @@ export class OemExecution<Context extends OemContext = OemContext> {
 		let answer = this.answers.get(key) as Promise<T> | undefined;
 		if (!answer) this.answers.set(key, (answer = ask()));
 		return await answer;
+	}
+
+	/** The node, for errors: n8n's getNode() makes a deep copy on every call, so one is kept. */
+	get node(): INode {
+		return (this.nodeCopy ??= this.ctx.getNode());
 	}
 
 	/** Whether the user stopped the execution. */

@@ -84,8 +84,7 @@ function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
 
 /** Attempts until success, a failure not worth retrying, or the retry budget is spent. */
 async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): Promise<T> {
-	const { ctx, flow } = execution;
-	const node = ctx.getNode();
+	const { flow, node } = execution;
 	const settings = checkedSettings(request.settings);
 	const credential = await execution.credentials(request.itemIndex);
 	const credentials = credential.data;
