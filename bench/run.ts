@@ -111,6 +111,20 @@ const ourUpdate = (credentialId: string, options: Record<string, unknown>) => ({
 	},
 });
 
+/** The same update with the same two expressions as the HTTP Request node's (the id, and one for the whole body). */
+const ourUpdateJson = (credentialId: string) => ({
+	...ourUpdate(credentialId, {}),
+	parameters: {
+		resource: 'integration',
+		operation: 'update',
+		organizationOemToken: BULK_TOKEN,
+		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		credentialsMode: 'json',
+		credentialsJson: "={{ JSON.stringify({ 'api key': $json.key, 'api username': $json.user }) }}",
+		options: {},
+	},
+});
+
 /**
  * The HTTP Request node sends the client credentials in its JSON body itself (authentication
  * "None"): the same bodies as our node sends. See RESULTS.md for why not through our credential.
@@ -500,6 +514,7 @@ async function main() {
 			chain('p1Http', [updateItems(P1_ITEMS), httpUpdate(updates, {})]),
 			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
 			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', { concurrency: 10 })]),
+			chain('p2OursJson', [updateItems(P2_ITEMS), ourUpdateJson('benchUpdates')]),
 			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate(updates, {})]),
 			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
 			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
@@ -545,7 +560,7 @@ async function main() {
 			log('P2');
 			updates.setFaults({ latencyMs: P2_LATENCY_MS });
 			const runs = await alternate(n8n, [
-				...['p2Ours', 'p2Ours10', 'p2Http', 'p2HttpB10i0', 'p2HttpB10i20'].map((id) => ({
+				...['p2Ours', 'p2Ours10', 'p2OursJson', 'p2Http', 'p2HttpB10i0', 'p2HttpB10i20'].map((id) => ({
 					id,
 					nodeNames: [id.startsWith('p2Ours') ? 'Ours' : 'HTTP'],
 					after: checkRequests(P2_ITEMS, P2_LATENCY_MS),
@@ -685,6 +700,7 @@ function report(r: {
 		const p2Rows: Array<[string, string]> = [
 			['p2Ours', 'This node, default settings'],
 			['p2Ours10', 'This node, Items at Once 10'],
+			['p2OursJson', 'This node, default settings, JSON mode (two expressions, as the HTTP Request node)'],
 			['p2Http', 'HTTP Request node, default settings'],
 			['p2HttpB10i0', 'HTTP Request node, batching: 10 items per batch, interval 0'],
 			['p2HttpB10i20', `HTTP Request node, batching: 10 items per batch, interval ${P2_LATENCY_MS} ms`],
