@@ -6,41 +6,21 @@
  */
 import { PollContext } from 'n8n-core';
 import {
-	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
-	type INodeType,
-	type INodeTypes,
-	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { OemIntegrationTrigger } from '../../nodes/OemIntegrationTrigger/OemIntegrationTrigger.node';
-import { TestCredentialsHelper } from './workflow';
+import { TestCredentialsHelper, TestNodeTypes } from './workflow';
 
 export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.oemIntegrationTrigger';
 export const TRIGGER_NAME = 'MSPC OEM Trigger';
-
-class TriggerNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType | IVersionedNodeType> = { [TRIGGER_TYPE]: new OemIntegrationTrigger() };
-
-	getByName(type: string) {
-		return this.types[type];
-	}
-
-	getByNameAndVersion(type: string, version?: number) {
-		return NodeHelpers.getVersionedNodeType(this.types[type], version);
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
 
 /** A credentials helper that can hold each request back until the test lets it go. */
 class GatedCredentialsHelper extends TestCredentialsHelper {
@@ -88,7 +68,7 @@ export class ActiveTrigger {
 			id: 'trigger-test',
 			nodes: [this.node],
 			connections: {},
-			nodeTypes: new TriggerNodeTypes(),
+			nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: new OemIntegrationTrigger() }),
 			active: true,
 			staticData,
 		});

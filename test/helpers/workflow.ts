@@ -51,11 +51,9 @@ class ItemsTrigger implements INodeType {
 	}
 }
 
-class TestNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
-		[NODE_TYPE]: new OemIntegration(),
-		[INPUT_TYPE]: new ItemsTrigger(),
-	};
+/** The node types a test workflow may use, by type name. */
+export class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
 
 	getByName(type: string) {
 		return this.types[type];
@@ -158,7 +156,8 @@ function buildWorkflow(options: { parameters: INode['parameters']; items?: objec
 	const connections: IConnections = {
 		Items: { main: [[{ node: 'MSPC OEM', type: 'main', index: 0 }]] },
 	};
-	const workflow = new Workflow({ id: 'test', nodes, connections, nodeTypes: new TestNodeTypes(), active: false });
+	const nodeTypes = new TestNodeTypes({ [NODE_TYPE]: new OemIntegration(), [INPUT_TYPE]: new ItemsTrigger() });
+	const workflow = new Workflow({ id: 'test', nodes, connections, nodeTypes, active: false });
 	return { workflow, nodes, connections };
 }
 
