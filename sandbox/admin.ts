@@ -1,5 +1,6 @@
 // Admin routes under /__admin: test and demo controls, never faulted nor logged, and only
-// answered to loopback clients (they expose every stored secret).
+// answered to loopback clients that name this machine in the Host header (they expose every
+// stored secret). Requests from web pages are refused by the server before they get here.
 import { FaultConfigError, type Faults } from './faults';
 import { errorBody, type ApiResponse } from './routes';
 import { StoreError, type Store, type VendorInput } from './store';
@@ -18,6 +19,24 @@ export function isLoopback(address: string | undefined): boolean {
 	if (!address) return false;
 	const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
 	return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+/**
+ * A Host header naming this machine: localhost, 127.0.0.0/8 or [::1], with any port. A
+ * DNS-rebinding page reaches 127.0.0.1 from the browser under its own name, which shows here.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+	const match = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::\d*)?$/.exec(host ?? '');
+	if (!match) return false;
+	const [, bracketed, name] = match;
+	if (bracketed !== undefined) return bracketed === '::1';
+	return name.toLowerCase() === 'localhost' || isLoopback(name);
+}
+
+/** Who sent an admin request: the socket's remote address and the request's Host header. */
+export interface AdminClient {
+	address: string | undefined;
+	host: string | undefined;
 }
 
 const ROUTES: Record<string, string[]> = {
@@ -109,12 +128,16 @@ function parse(rawBody: string): unknown {
 
 export function handleAdmin(
 	ctl: AdminControls,
-	remoteAddress: string | undefined,
+	client: AdminClient,
 	method: string,
 	pathname: string,
 	rawBody: string,
 ): ApiResponse {
-	if (!isLoopback(remoteAddress)) return { status: 403, body: errorBody(403, 'Admin routes answer loopback clients only') };
+	if (!isLoopback(client.address)) return { status: 403, body: errorBody(403, 'Admin routes answer loopback clients only') };
+	if (!isLoopbackHost(client.host)) {
+		const message = 'Admin routes answer loopback clients only: the Host header must be localhost, 127.x.x.x or [::1] (any port)';
+		return { status: 403, body: errorBody(403, message) };
+	}
 	let route: string;
 	let id: string | undefined;
 	try {

@@ -21,6 +21,8 @@ export const DEFAULT_SCOPE = 'vendor_manage';
 export const DEFAULT_MAX_LOGGED_REQUESTS = 10000;
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
+const WEB_PAGE_REFUSED =
+	'Requests with an Origin header (from a web page) are refused: the sandbox answers n8n, scripts and tests only';
 
 export interface SandboxOptions {
 	/** Interface to listen on (default 127.0.0.1). */
@@ -189,8 +191,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 		const target = req.url ?? '/';
 		const pathname = target.split('?')[0];
 
+		// Browsers send Origin with every POST, PATCH and DELETE, so a web page (cross-site, or
+		// same-site after DNS rebinding) can neither change the state nor read an API answer;
+		// n8n, scripts and tests send none.
+		if (req.headers.origin !== undefined) return sendJson(res, { status: 403, body: errorBody(403, WEB_PAGE_REFUSED) });
 		if (pathname === '/__admin' || pathname.startsWith('/__admin/')) {
-			return sendJson(res, handleAdmin(admin, req.socket.remoteAddress, method, pathname, rawBody));
+			return sendJson(res, handleAdmin(admin, { address: req.socket.remoteAddress, host: req.headers.host }, method, pathname, rawBody));
 		}
 		const recorded = record(req, rawBody);
 

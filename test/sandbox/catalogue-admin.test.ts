@@ -1,7 +1,7 @@
 /**
  * The admin routes that change the catalogue and organizations' integrations (what the trigger
  * watches): each change shows in the API's own lists, bad input is refused with 400/404/409,
- * and only loopback clients are answered.
+ * and only loopback clients are answered, under a loopback Host and without an Origin (web page).
  */
 import {
 	DEFAULT_SEED,
@@ -14,7 +14,7 @@ import {
 } from '../../sandbox';
 import { handleAdmin, type AdminControls } from '../../sandbox/admin';
 import { Store } from '../../sandbox/store';
-import { API, call, creds } from './helpers';
+import { API, call, creds, rawRequest } from './helpers';
 
 let sb: RunningSandbox;
 beforeAll(async () => {
@@ -139,11 +139,60 @@ describe('access', () => {
 		const store = new Store(DEFAULT_SEED);
 		const controls = { store } as unknown as AdminControls;
 		const before = store.listVendors().length;
-		const denied = handleAdmin(controls, '192.168.1.2', 'POST', '/__admin/vendors', JSON.stringify({ name: 'From outside' }));
+		const denied = handleAdmin(controls, { address: '192.168.1.2', host: 'localhost' }, 'POST', '/__admin/vendors', JSON.stringify({ name: 'From outside' }));
 		expect(denied.status).toBe(403);
 		expect(store.listVendors()).toHaveLength(before);
-		const allowed = handleAdmin(controls, '::ffff:127.0.0.1', 'POST', '/__admin/vendors', JSON.stringify({ name: 'From here' }));
+		const allowed = handleAdmin(controls, { address: '::ffff:127.0.0.1', host: 'localhost' }, 'POST', '/__admin/vendors', JSON.stringify({ name: 'From here' }));
 		expect(allowed.status).toBe(201);
 		expect(store.listVendors()).toHaveLength(before + 1);
+	});
+
+	/** A vendor added first shows whether a refused reset wiped the state. */
+	const marked = async () => {
+		await call(sb, 'POST', '/__admin/vendors', { id: 'v-marker', name: 'Marker' });
+		return async () => (await vendors()).some((v) => v.id === 'v-marker');
+	};
+
+	it('refuses a Host that is not a loopback name (a DNS-rebinding page): 403, state not read nor reset', async () => {
+		const stillThere = await marked();
+		for (const host of ['evil.example', `evil.example:${sb.port}`, '127.0.0.1.evil.example', 'localhost.evil.example', '[::2]:80', '10.0.0.1', '127.0.0.1:80@evil.example']) {
+			const read = await rawRequest(sb.url, 'GET', '/__admin/state', undefined, { host });
+			expect({ host, status: read.status }).toEqual({ host, status: 403 });
+			expect(JSON.parse(read.text)).toEqual({ status: 403, message: expect.stringMatching(/Host header must be localhost/) });
+			expect(read.text).not.toContain(DEMO_ORGANIZATION_TOKEN);
+			const reset = await rawRequest(sb.url, 'POST', '/__admin/reset', '{}', { host, 'content-type': 'text/plain' });
+			expect(reset.status).toBe(403);
+		}
+		expect(await stillThere()).toBe(true);
+	});
+
+	it('answers every loopback Host name, with or without a port', async () => {
+		for (const host of ['localhost', `LocalHost:${sb.port}`, '127.0.0.1', `127.0.0.1:${sb.port}`, '127.1.2.3:80', '[::1]', `[::1]:${sb.port}`]) {
+			const read = await rawRequest(sb.url, 'GET', '/__admin/state', undefined, { host });
+			expect({ host, status: read.status }).toEqual({ host, status: 200 });
+		}
+	});
+
+	it('refuses any admin request with an Origin header, a loopback page\'s too: a cross-site text/plain POST cannot reset', async () => {
+		const stillThere = await marked();
+		for (const origin of ['https://evil.example', `http://127.0.0.1:${sb.port}`, 'http://localhost:5678', 'null']) {
+			const reset = await rawRequest(sb.url, 'POST', '/__admin/reset', '{}', { origin, 'content-type': 'text/plain' });
+			expect({ origin, status: reset.status }).toEqual({ origin, status: 403 });
+			expect(JSON.parse(reset.text)).toEqual({ status: 403, message: expect.stringMatching(/Origin/) });
+			expect((await rawRequest(sb.url, 'GET', '/__admin/state', undefined, { origin })).status).toBe(403);
+		}
+		expect(await stillThere()).toBe(true);
+	});
+
+	it('refuses API requests with an Origin header too (a web page cannot write through the fake API)', async () => {
+		const organizations = () => sb.state().organizations.length;
+		const before = organizations();
+		const body = JSON.stringify({ ...creds(sb), data: { name: 'From a page', email: 'page@evil.example' } });
+		const posted = await rawRequest(sb.url, 'POST', `${API}/organization`, body, { origin: 'https://evil.example', 'content-type': 'text/plain' });
+		expect(posted.status).toBe(403);
+		expect(JSON.parse(posted.text)).toEqual({ status: 403, message: expect.stringMatching(/Origin/) });
+		expect(organizations()).toBe(before);
+		expect((await rawRequest(sb.url, 'POST', `${API}/organization`, body)).status).toBe(201);
+		expect(organizations()).toBe(before + 1);
 	});
 });

@@ -36,15 +36,16 @@ export async function call(sb: RunningSandbox, method: string, path: string, bod
 	return { status: res.status, headers: res.headers, text, json };
 }
 
-/** Same through node:http, for what fetch hides (DELETE bodies, resets, hung answers). */
+/** Same through node:http, for what fetch hides (DELETE bodies, resets, hung answers, a forged Host). */
 export function rawRequest(
 	url: string,
 	method: string,
 	path: string,
 	body?: string,
+	extraHeaders: http.OutgoingHttpHeaders = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
 	return new Promise((resolve, reject) => {
-		const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', connection: 'close' };
+		const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', connection: 'close', ...extraHeaders };
 		// Node sends no Content-Length for a DELETE body on its own; without it there is no body.
 		if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
 		const req = http.request(url + path, { method, headers }, (res) => {
