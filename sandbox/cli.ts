@@ -28,10 +28,10 @@ Usage: npm run sandbox -- [options]
   --json                    print the start-up details as one JSON line instead of text
   --help                    this text
 
-Admin routes (loopback only): GET/PUT /__admin/faults, POST /__admin/faults/next,
-GET /__admin/state, POST /__admin/reset, GET/DELETE /__admin/requests,
+Admin routes (loopback clients under a loopback Host only): GET/PUT /__admin/faults,
+POST /__admin/faults/next, GET /__admin/state, POST /__admin/reset, GET/DELETE /__admin/requests,
 POST /__admin/vendors, PATCH/DELETE /__admin/vendors/:id, POST /__admin/integrations,
-DELETE /__admin/integrations/:id.
+DELETE /__admin/integrations/:id. Requests with an Origin header (web pages) are refused.
 `;
 
 class UsageError extends Error {}
