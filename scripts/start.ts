@@ -156,6 +156,8 @@ n8n ${args.version} with n8n-nodes-mspc-oem is running.
   Login:     ${DEMO_OWNER.email} / ${DEMO_OWNER.password}
   Sandbox:   ${sandbox.url}  (credential "${SANDBOX_CREDENTIAL_NAME}" points at it)
   Demo organization OEM token (sandbox only): ${sandbox.demoOrganizationToken}
+  Sandbox use only: this n8n encrypts credentials with a fixed, public key;
+  never enter real MSPCentric credentials into it.
 
 Press Ctrl-C to stop.`);
 
