@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
 import { byId, templateFields } from '../helpers/parameters';
@@ -74,7 +76,7 @@ const upsert = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
-const OPT_IN_HINT = 'turn on Allow Removing Stored Keys if you mean to delete them';
+const OPT_IN_HINT = 'turn on Allow Removing Stored Keys if you mean to delete it.';
 
 describe('an update never drops a stored key without the opt-in', () => {
 	it('Create or Update, Vendor Template: the template says "api username", the integration stores "api user": refused, nothing written', async () => {
@@ -84,8 +86,9 @@ describe('an update never drops a stored key without the opt-in', () => {
 				...upsert(),
 				organizationOemToken: OTHER_ORGANIZATION_TOKEN,
 				vendorId: byId(NORTHWIND),
-				...credentialsIn('template', { 'api key': 'new-Key-1', 'api username': 'svc' }),
+				...credentialsIn('template', { 'api key': '={{ $json.key }}', 'api username': 'svc' }),
 			},
+			items: [{ key: 'new-Key-1' }],
 		});
 		const error = errorOf(result);
 		expect(error.message).toBe('The update for item 0 would delete the stored credential key "api user"');
@@ -229,7 +232,7 @@ describe('an update never drops a stored key without the opt-in', () => {
 });
 
 describe('Create or Update', () => {
-	it('When It Exists = Skip: an existing integration is left alone (no guard, no write); a missing one is created', async () => {
+	it('If the Integration Exists = Skip It: an existing integration is left alone (no guard, no write); a missing one is created', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
 			parameters: upsert({ ifExists: 'skip' }),
@@ -364,7 +367,7 @@ describe('writes to one integration apply in input order', () => {
 
 describe('the example new-vendor-offer.json only ever creates', () => {
 	const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'new-vendor-offer.json'), 'utf8')) as {
-		nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+		nodes: Array<{ name: string; parameters: INodeParameters }>;
 	};
 	const offer = example.nodes.find((node) => node.name === 'Offer integration')!.parameters;
 
