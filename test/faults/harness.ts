@@ -148,6 +148,9 @@ export function params(operation: FaultOperation, extra: INode['parameters'] = {
 			integrationId: { __rl: true, mode: 'id', value: INTEGRATION_ID },
 			credentialsMode: 'keyValue',
 			credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api username', value: VALUE_2 }] },
+			// The rows are about the update request: with this opt-in it is sent without reading the
+			// stored keys first (the guarded path has its tests in test/node/writeGuard.test.ts).
+			removeBlankFields: true,
 		},
 		// Create or Update of a vendor the fault organization has no integration for: list, then create.
 		upsert: {

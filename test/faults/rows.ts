@@ -466,16 +466,18 @@ const personRows: Row[] = (['organizationCreate', 'userAdd'] as const).flatMap((
 	},
 ]);
 
-// Updates in Vendor Template mode: a blank field would delete the stored key.
+// Updates: a blank Vendor Template field of a stored key would delete it. Only the list is read.
 const blankRows: Row[] = (['update', 'upsert'] as const).map((op) => ({
-	name: `${op}: a blank Vendor Template field (the update would delete the stored key)`,
+	name: `${op}: a blank Vendor Template field of a stored key (the update would delete it)`,
 	parameters: params(op, {
+		vendorId: { __rl: true, mode: 'id', value: VENDOR_ID },
 		credentialsMode: 'template',
-		credentialFields: { mappingMode: 'defineBelow', value: { 'api key': VALUE_1, 'api username': '' }, schema: [] },
+		credentialFields: { mappingMode: 'defineBelow', value: { 'api key': '  ', 'api username': VALUE_1 }, schema: [] },
+		removeBlankFields: false,
 	}),
-	message: ['The credential field "api username" is blank (or removed from the mapping) for item 0'],
-	description: ["An update replaces all of the integration's stored credential values", 'turn on Remove Blank Fields', 'Nothing was sent'],
-	requests: NOTHING_SENT,
+	message: ['The update for item 0 would delete the stored credential key "api key"'],
+	description: ["An update replaces all of the integration's stored credential values", 'turn on Allow Removing Stored Keys', 'Nothing was sent'],
+	requests: 1,
 }));
 
 export const INPUT_ROWS: Row[] = [

@@ -223,6 +223,8 @@ describe('Integration: Update', () => {
 				integrationId: byId('a/b?c#d e'),
 				credentialsMode: 'json',
 				credentialsJson: '{"api key": "whatever-Value"}',
+				// with the opt-in no list is read first: the update itself is sent
+				removeBlankFields: true,
 			},
 		});
 		expect(lastBody().request.path).toBe('/api/oem-api/integration/a%2Fb%3Fc%23d%20e');

@@ -74,10 +74,11 @@ describe('Integration: Create or Update', () => {
 
 	it('N items for one organization send one list request; each item is created or updated, paired', async () => {
 		const vendors = [NORTHWIND, '67ae3bcff05cb32e0cb6d9a1', '67ae3bcff05cb32e0cb6d9a2', '90017'];
+		// Northwind's integration in the seed stores "api user" too: an update must give it
 		const items = [...vendors, ...vendors].map((vendor, index) => ({
 			token: OTHER_ORGANIZATION_TOKEN,
 			vendor,
-			credentials: { 'api key': `value-${index}` },
+			credentials: { ...(vendor === NORTHWIND ? { 'api user': 'svc' } : {}), 'api key': `value-${index}` },
 		}));
 		// the second half repeats the vendors: one at a time, so each repeat meets the integration its twin created
 		const { output } = await runNode({ credentials: env.credentials, parameters: upsert({ options: { concurrency: 1 } }), items: items.slice(0, 4) });
@@ -102,7 +103,7 @@ describe('Integration: Create or Update', () => {
 		);
 	});
 
-	it('the 409 race: two items create the same integration at once; the loser lists again (fresh) and updates', async () => {
+	it('two items create the same integration at once: the second waits for the first and updates it, no second create', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
 			parameters: upsert({ options: { concurrency: 2 } }),
@@ -113,12 +114,10 @@ describe('Integration: Create or Update', () => {
 		});
 		const [integration] = integrationsOf(TOKEN);
 		expect(integrationsOf(TOKEN)).toHaveLength(1);
-		// one shared list, two creates (one answered 409), a fresh list, one update
+		// one shared list, one create; the second item knows what the first created
 		expect(calls()).toEqual([
 			'POST /api/oem-api/integration/list',
 			'POST /api/oem-api/integration',
-			'POST /api/oem-api/integration',
-			'POST /api/oem-api/integration/list',
 			`PATCH /api/oem-api/integration/${integration.id}`,
 		]);
 		expect(output.map((item) => [item.pairedItem, item.json])).toEqual([
@@ -220,37 +219,40 @@ describe('updates in Vendor Template mode cannot silently delete a stored key', 
 		credentialFields: templateFields(values),
 		...extra,
 	});
+	const listOnly = () => expect(calls()).toEqual(['POST /api/oem-api/integration/list']);
 
-	it.each(['update', 'upsert'])('%s: a blank template field is an error before anything is sent, naming it', async (operation) => {
+	it.each(['update', 'upsert'])('%s: a blank template field of a stored key is an error before anything is written, naming it', async (operation) => {
 		const parameters =
 			operation === 'update'
 				? templateUpdate({ 'api user': 'kept-user', 'api key': '' })
 				: { ...upsert(), organizationOemToken: OTHER_ORGANIZATION_TOKEN, vendorId: byId(NORTHWIND), credentialsMode: 'template', credentialFields: templateFields({ 'api user': 'kept-user', 'api key': '' }) };
 		const result = await runNode({ credentials: env.credentials, parameters });
 		const error = errorOf(result);
-		expect(error.message).toBe('The credential field "api key" is blank (or removed from the mapping) for item 0');
+		expect(error.message).toBe('The update for item 0 would delete the stored credential key "api key"');
 		expect(error.description).toBe(
-			"An update replaces all of the integration's stored credential values, so a blank field would delete the stored value. Fill it in (or map it from the input), or turn on Remove Blank Fields if you mean to delete it. Nothing was sent.",
+			"An update replaces all of the integration's stored credential values, so a stored key that is not given, or given blank (empty or only spaces), loses its value. Give it a value (keys must match exactly, case and spaces included; Integration: List shows the stored keys), or turn on Allow Removing Stored Keys if you mean to delete it." +
+				(operation === 'upsert' ? ' To leave integrations that exist as they are, set If the Integration Exists to Skip It.' : '') +
+				' Nothing was sent.',
 		);
-		expect(env.sandbox.requests).toHaveLength(0);
+		listOnly();
 		const stored = integrationsOf(OTHER_ORGANIZATION_TOKEN).find((entry) => entry.id === OTHER_ORGANIZATION_INTEGRATION_ID)!;
 		expect(stored.credentials).toEqual({ 'api user': 'other-api-user', 'api key': 'other-api-key' });
 	});
 
-	it('names every blank field, fields missing from the automatically mapped input included', async () => {
+	it('names every stored key left blank, fields missing from the automatically mapped input included', async () => {
 		const result = await runNode({
 			credentials: env.credentials,
 			parameters: templateUpdate(
 				{ 'api user': '', 'api key': '', region: '' },
 				{ credentialFields: { ...templateFields({ 'api user': '', 'api key': '', region: '' }), mappingMode: 'autoMapInputData', value: null } },
 			),
-			items: [{ 'api user': 'from-input', region: '' }],
+			items: [{ 'api user': '  ', region: 'eu' }],
 		});
-		expect(errorOf(result).message).toBe('The credential fields "api key", "region" are blank (or removed from the mapping) for item 0');
-		expect(env.sandbox.requests).toHaveLength(0);
+		expect(errorOf(result).message).toBe('The update for item 0 would delete 2 stored credential keys: "api user", "api key"');
+		listOnly();
 	});
 
-	it('a field removed from the mapping counts as blank: it would delete the stored value too', async () => {
+	it('a field removed from the mapping is not sent: it would delete the stored value too', async () => {
 		const fields = templateFields({ 'api user': 'kept-user', 'api key': 'new-key' });
 		const removed = {
 			...fields,
@@ -258,11 +260,11 @@ describe('updates in Vendor Template mode cannot silently delete a stored key', 
 			schema: fields.schema.map((field) => (field.id === 'api key' ? { ...field, removed: true } : field)),
 		};
 		const result = await runNode({ credentials: env.credentials, parameters: templateUpdate({}, { credentialFields: removed }) });
-		expect(errorOf(result).message).toBe('The credential field "api key" is blank (or removed from the mapping) for item 0');
-		expect(env.sandbox.requests).toHaveLength(0);
+		expect(errorOf(result).message).toBe('The update for item 0 would delete the stored credential key "api key"');
+		listOnly();
 	});
 
-	it('Remove Blank Fields: the user means it, the blank key is removed', async () => {
+	it('Allow Removing Stored Keys (saved as removeBlankFields, as before): the user means it, the blank key is removed', async () => {
 		await runNode({ credentials: env.credentials, parameters: templateUpdate({ 'api user': 'only-user', 'api key': '' }, { removeBlankFields: true }) });
 		expect(JSON.parse(env.sandbox.requests[0].rawBody).data).toEqual({ integrationCredentials: { 'api user': 'only-user' } });
 		const stored = integrationsOf(OTHER_ORGANIZATION_TOKEN).find((entry) => entry.id === OTHER_ORGANIZATION_INTEGRATION_ID)!;

@@ -9,6 +9,7 @@ import type {
 
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
+import { WriteOrder } from './writeOrder';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -20,6 +21,9 @@ export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFuncti
 export class OemExecution<Context extends OemContext = OemContext> {
 	/** The pace of all items' requests: the shared 429 pause and, in Auto, the adaptive window. */
 	readonly flow: FlowController;
+
+	/** Writes to one integration, applied in input order. */
+	readonly writes = new WriteOrder();
 
 	/** Answers of identical reads, so items asking the same thing send it once. */
 	private readonly answers = new Map<string, Promise<unknown>>();

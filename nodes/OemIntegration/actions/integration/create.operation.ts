@@ -12,12 +12,7 @@ export const option = {
 	action: 'Create an integration',
 };
 
-/** Also the parameters of Create or Update. */
-export function integrationTargetProperties(operation: 'create' | 'upsert'): INodeProperties[] {
-	return [organizationOemTokenProperty, vendorIdProperty, ...credentialValueProperties(operation)];
-}
-
-export const description: INodeProperties[] = integrationTargetProperties('create');
+export const description: INodeProperties[] = [organizationOemTokenProperty, vendorIdProperty, ...credentialValueProperties('create')];
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -4,7 +4,24 @@ import { NodeOperationError } from 'n8n-workflow';
 import { emptyMap, type CredentialMap } from '../../schemas';
 
 /** What an update does to the stored credentials, said wherever values are entered for one. */
-const REPLACES = "The integration's stored credentials are replaced: keys not given here are removed.";
+const REPLACES =
+	"An update replaces the integration's stored credentials; one that would delete a stored key stops first, unless Allow Removing Stored Keys is on.";
+
+/**
+ * The opt-in to updates that delete stored keys. Its name is the one it had when it covered
+ * blank template fields only, so saved workflows keep their setting and its meaning.
+ */
+function removalProperty(operation: 'update' | 'upsert'): INodeProperties {
+	return {
+		displayName: 'Allow Removing Stored Keys',
+		name: 'removeBlankFields',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether this update may delete credentials the integration stores. An update replaces all of its stored values: a stored key not given here is deleted, one given blank (empty or only spaces) is emptied, and a blank Vendor Template field is not sent, so its key is deleted. Off: such an update fails before anything is sent, naming the keys (the integration's stored keys are read with Integration: List first).",
+		...(operation === 'upsert' ? { displayOptions: { show: { ifExists: ['update'] } } } : {}),
+	};
+}
 
 /**
  * The three ways to enter an integration's vendor-specific credential values, shared by
@@ -13,8 +30,7 @@ const REPLACES = "The integration's stored credentials are replaced: keys not gi
  */
 export function credentialValueProperties(operation: 'create' | 'update' | 'upsert'): INodeProperties[] {
 	const fieldsSource = operation === 'update' ? 'integrationId' : 'vendorId';
-	const updates = operation !== 'create';
-	const onUpdate = operation === 'upsert' ? ` When the integration exists, its stored credentials are replaced: keys not given here are removed.` : updates ? ` ${REPLACES}` : '';
+	const onUpdate = operation === 'create' ? '' : ` ${REPLACES}`;
 	return [
 		{
 			displayName: 'Credentials Input',
@@ -25,17 +41,17 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 				{
 					name: 'Vendor Template',
 					value: 'template',
-					description: "Fill in the fields of the vendor's credential template",
+					description: "Fill in the fields of the vendor's credential template; blank fields are not sent",
 				},
 				{
 					name: 'Key/Value Pairs',
 					value: 'keyValue',
-					description: `Enter each credential key and its value.${onUpdate}`,
+					description: 'Enter each credential key and its value, sent as given',
 				},
 				{
 					name: 'JSON',
 					value: 'json',
-					description: `Give one JSON object of key → string value.${onUpdate}`,
+					description: 'Give one JSON object of key → string value, sent as given',
 				},
 			],
 			default: 'template',
@@ -60,19 +76,6 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 			},
 			displayOptions: { show: { credentialsMode: ['template'] } },
 		},
-		...(updates
-			? [
-					{
-						displayName: 'Remove Blank Fields',
-						name: 'removeBlankFields',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether credential fields left blank are removed from the integration. Off: a blank field stops the item before anything is sent, because an update replaces all of the integration's stored values and would delete that key.",
-						displayOptions: { show: { credentialsMode: ['template'] } },
-					} satisfies INodeProperties,
-				]
-			: []),
 		{
 			displayName: 'Credential Values',
 			name: 'credentialValues',
@@ -80,7 +83,7 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 			typeOptions: { multipleValues: true },
 			placeholder: 'Add Credential Value',
 			default: {},
-			...(updates ? { description: onUpdate.trim() } : {}),
+			...(onUpdate ? { description: onUpdate.trim() } : {}),
 			displayOptions: { show: { credentialsMode: ['keyValue'] } },
 			options: [
 				{
@@ -114,6 +117,7 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 			displayOptions: { show: { credentialsMode: ['json'] } },
 			description: `An object whose keys are the credential keys and whose values are strings.${onUpdate}`,
 		},
+		...(operation === 'create' ? [] : [removalProperty(operation)]),
 	];
 }
 
@@ -122,7 +126,7 @@ function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, descri
 }
 
 /** A key as messages name it: quoted, and cut short so a huge key cannot flood the message. */
-const shownKey = (key: string) => JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+export const shownKey = (key: string) => JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
 
 function addValue(
 	ctx: IExecuteFunctions,
@@ -150,39 +154,24 @@ function addValue(
 	map[key] = value;
 }
 
-const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+/** Blank: no value, or text that is empty after trimming. */
+export const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /**
- * The template's fields. On Create a blank field is simply not sent. On an update it would
- * delete the stored key (the API replaces all values), so blanks stop the item unless the user
- * turned on Remove Blank Fields.
+ * The template's fields; a blank one is not sent. On an update that deletes its stored key, which
+ * the stored-keys guard refuses unless the user allowed it.
  */
 function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
 	const mapper = ctx.getNodeParameter('credentialFields', itemIndex, {}) as Partial<ResourceMapperValue>;
 	const map = emptyMap<string>();
+	// A field taken out of the mapping is not sent either.
 	const fieldIds = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
-	// A field taken out of the mapping is not sent either: on an update that deletes its stored value.
-	const removedIds = (mapper.schema ?? []).filter((field) => field.removed).map((field) => field.id);
 	const autoMap = mapper.mappingMode === 'autoMapInputData';
 	const source: IDataObject = autoMap ? ctx.getInputData()[itemIndex].json : ((mapper.value ?? {}) as IDataObject);
 	const given = autoMap ? [] : Object.keys(source);
-	const keys = [...new Set([...fieldIds, ...given, ...removedIds])];
-	const blank: string[] = [];
-	for (const key of keys) {
+	for (const key of new Set([...fieldIds, ...given])) {
 		const value = Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
-		if (isBlank(value)) blank.push(key);
-		else addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
-	}
-	const operation = ctx.getNodeParameter('operation', itemIndex, 'create') as string;
-	const removeBlank = ctx.getNodeParameter('removeBlankFields', itemIndex, false) as boolean;
-	if (operation !== 'create' && blank.length > 0 && Object.keys(map).length > 0 && !removeBlank) {
-		const names = blank.slice(0, 10).map(shownKey).join(', ') + (blank.length > 10 ? ` and ${blank.length - 10} more` : '');
-		throw fail(
-			ctx,
-			itemIndex,
-			`${blank.length === 1 ? 'The credential field' : 'The credential fields'} ${names} ${blank.length === 1 ? 'is' : 'are'} blank (or removed from the mapping) for item ${itemIndex}`,
-			`An update replaces all of the integration's stored credential values, so a blank field would delete the stored value. Fill ${blank.length === 1 ? 'it' : 'them'} in (or map ${blank.length === 1 ? 'it' : 'them'} from the input), or turn on Remove Blank Fields if you mean to delete ${blank.length === 1 ? 'it' : 'them'}. Nothing was sent.`,
-		);
+		if (!isBlank(value)) addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
 	}
 	return map;
 }

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { OemExecution } from '../../transport/execution';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
 import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { updateIntegration } from './requests';
+import { afterWrite, currentIntegration, keepStoredKeys, removalAllowed, type IntegrationWrite } from './storedKeys';
 
 export const option = {
 	name: 'Update',
@@ -40,11 +42,28 @@ export async function execute(
 		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const integration = await updateIntegration(execution, itemIndex, {
-		organizationOemToken,
-		integrationId,
-		integrationCredentials,
-		hints: { 404: 'no integration with this ID exists in the organization; check it with Integration: List' },
+	const checked = !removalAllowed(this, itemIndex);
+	// In line now, before the first await: writes to one integration apply in input order.
+	const key = JSON.stringify(['integration', organizationOemToken, integrationId]);
+	const { output } = await execution.writes.inOrder<IntegrationWrite>(key, async (previous) => {
+		const stored = checked
+			? await currentIntegration(execution, itemIndex, organizationOemToken, previous, (entry) => entry.id === integrationId)
+			: undefined;
+		if (checked && !stored) {
+			throw new NodeOperationError(this.getNode(), 'Could not update the integration: Integration: List shows no integration with this ID in the organization', {
+				itemIndex,
+				description: "Pick the integration from the list, or give the id field of Integration: List for this item's organization. Nothing was sent.",
+			});
+		}
+		if (stored) keepStoredKeys(this, itemIndex, stored.keys, integrationCredentials);
+		const integration = await updateIntegration(execution, itemIndex, {
+			organizationOemToken,
+			integrationId,
+			integrationCredentials,
+			hints: { 404: 'no integration with this ID exists in the organization; check it with Integration: List' },
+		});
+		const known = stored ?? { id: integrationId, vendorId: String(integration.vendorId ?? ''), external: false, keys: [] };
+		return { output: integration, stored: afterWrite(known, integrationCredentials) };
 	});
-	return [integration];
+	return [output];
 }

@@ -1,12 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { OemExecution } from '../../transport/execution';
-import { readOptions, readOrganizationToken, readVendorId } from '../readers';
-import { integrationTargetProperties } from './create.operation';
-import { readCredentialValues } from './credentialValues';
-import { listIntegrations } from '../../lists';
+import type { PreviousWrite } from '../../transport/writeOrder';
+import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
+import { readOrganizationToken, readVendorId } from '../readers';
+import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { createIntegration, updateIntegration } from './requests';
+import {
+	afterWrite,
+	currentIntegration,
+	keepStoredKeys,
+	listedIntegration,
+	removalAllowed,
+	type IntegrationWrite,
+	type StoredIntegration,
+} from './storedKeys';
 
 export const option = {
 	name: 'Create or Update',
@@ -15,7 +24,30 @@ export const option = {
 	action: 'Create or update an integration',
 };
 
-export const description: INodeProperties[] = integrationTargetProperties('upsert');
+export const description: INodeProperties[] = [
+	organizationOemTokenProperty,
+	vendorIdProperty,
+	{
+		displayName: 'If the Integration Exists',
+		name: 'ifExists',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Update It',
+				value: 'update',
+				description: 'Replace its stored credentials with the ones given here',
+			},
+			{
+				name: 'Skip It',
+				value: 'skip',
+				description: 'Leave it as it is: nothing is sent for it, and its output says action "skipped"',
+			},
+		],
+		default: 'update',
+	},
+	...credentialValueProperties('upsert'),
+];
 
 const UPDATE_HINTS = {
 	404: 'Integration: List showed this integration, but it is gone now (removed meanwhile?); run the item again to create it',
@@ -29,44 +61,58 @@ export async function execute(
 	const organizationOemToken = readOrganizationToken(this, itemIndex);
 	const vendorId = readVendorId(this, itemIndex);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
+	const skip = this.getNodeParameter('ifExists', itemIndex, 'update') === 'skip';
+	const checked = !removalAllowed(this, itemIndex);
 
-	const update = async (integrationId: string) => {
-		const updated = await updateIntegration(execution, itemIndex, {
-			organizationOemToken,
-			integrationId,
-			integrationCredentials,
-			hints: UPDATE_HINTS,
-		});
-		return [{ id: updated.id, vendorId: updated.vendorId ?? vendorId, action: 'updated' }];
+	const update = async (existing: StoredIntegration): Promise<IntegrationWrite> => {
+		const { id } = existing;
+		if (skip) return { output: { id, vendorId, action: 'skipped' }, stored: existing };
+		if (existing.external) {
+			throw new NodeOperationError(this.getNode(), 'Could not update the integration: it is an external integration, which has no stored credentials to replace', {
+				itemIndex,
+				description: 'External integrations are set up through the vendor, not with credentials. Leave this vendor out, or set If the Integration Exists to Skip It. Nothing was sent.',
+			});
+		}
+		if (checked) keepStoredKeys(this, itemIndex, existing.keys, integrationCredentials, ' To leave integrations that exist as they are, set If the Integration Exists to Skip It.');
+		const updated = await updateIntegration(execution, itemIndex, { organizationOemToken, integrationId: id, integrationCredentials, hints: UPDATE_HINTS });
+		return { output: { id: updated.id, vendorId: updated.vendorId ?? vendorId, action: 'updated' }, stored: afterWrite(existing, integrationCredentials) };
 	};
-	const existing = (await listIntegrations(execution, organizationOemToken, { itemIndex, settings: readOptions(this, itemIndex), shared: true })).find((entry) => entry.vendorId === vendorId);
-	if (existing) return await update(existing.id);
 
-	const attempt = await createIntegration(execution, itemIndex, {
-		organizationOemToken,
-		vendorId,
-		integrationCredentials,
-		hints: { 404: 'no vendor with this ID exists; pick one from Vendor: List' },
-		uncertain: {
-			maybe: 'The integration may have been created',
-			check: 'running Create or Update again is safe (it updates the integration if it exists); or check with Integration: List',
-		},
-	}).then(
-		(created) => ({ created }),
-		(error: unknown) => ({ error }),
-	);
-	if ('created' in attempt) {
-		return [{ id: attempt.created.id, vendorId: attempt.created.vendorId ?? vendorId, action: 'created' }];
-	}
-	const { error } = attempt;
-	if (!(error instanceof NodeApiError) || error.httpCode !== '409') throw error;
-	// Created meanwhile (by another item, run or user): the shared list is out of date, ask again.
-	const now = (
-		await listIntegrations(execution, organizationOemToken, { itemIndex, settings: readOptions(this, itemIndex) })
-	).find((entry) => entry.vendorId === vendorId);
-	if (!now) {
-		error.message += ', but Integration: List shows no integration for this vendor; check the Vendor ID';
-		throw error;
-	}
-	return await update(now.id);
+	const createOrUpdate = async (previous: PreviousWrite<IntegrationWrite>): Promise<IntegrationWrite> => {
+		const isIt = (entry: { vendorId: string }) => entry.vendorId === vendorId;
+		const existing = await currentIntegration(execution, itemIndex, organizationOemToken, previous, isIt);
+		if (existing) return await update(existing);
+
+		const attempt = await createIntegration(execution, itemIndex, {
+			organizationOemToken,
+			vendorId,
+			integrationCredentials,
+			hints: { 404: 'no vendor with this ID exists; pick one from Vendor: List' },
+			uncertain: {
+				maybe: 'The integration may have been created',
+				check: 'running Create or Update again is safe (it updates the integration if it exists); or check with Integration: List',
+			},
+		}).then(
+			(created) => ({ created }),
+			(error: unknown) => ({ error }),
+		);
+		if ('created' in attempt) {
+			const created = { id: String(attempt.created.id), vendorId: String(attempt.created.vendorId ?? vendorId), external: false, keys: [] };
+			return { output: { id: created.id, vendorId: created.vendorId, action: 'created' }, stored: afterWrite(created, integrationCredentials) };
+		}
+		const { error } = attempt;
+		if (!(error instanceof NodeApiError) || error.httpCode !== '409') throw error;
+		// Created meanwhile by someone else: the shared list is out of date, ask again.
+		const now = await listedIntegration(execution, itemIndex, organizationOemToken, { fresh: true }, isIt);
+		if (!now) {
+			error.message += ', but Integration: List shows no integration for this vendor; check the Vendor ID';
+			throw error;
+		}
+		return await update(now);
+	};
+
+	// In line now, before the first await: writes for one vendor of one organization apply in input order.
+	const key = JSON.stringify(['vendor', organizationOemToken, vendorId]);
+	const { output } = await execution.writes.inOrder(key, createOrUpdate);
+	return [output];
 }

@@ -1,0 +1,114 @@
+/**
+ * The keys an integration stores, and the rule every update keeps: an update replaces all stored
+ * values, so it must not drop or blank a stored key unless the user allowed it.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { listIntegrations } from '../../lists';
+import type { CredentialMap, Integration } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
+import type { PreviousWrite } from '../../transport/writeOrder';
+import { readOptions } from '../readers';
+import { isBlank, shownKey } from './credentialValues';
+
+/** An integration as this execution last knew it. */
+export interface StoredIntegration {
+	id: string;
+	vendorId: string;
+	/** External integrations are set up by the vendor and hold no credentials. */
+	external: boolean;
+	keys: string[];
+}
+
+/** A write to one integration: what its item outputs, and what the integration stores after it. */
+export interface IntegrationWrite {
+	output: IDataObject;
+	stored: StoredIntegration;
+}
+
+/** The integration after a write that sent `credentials`. */
+export const afterWrite = (integration: StoredIntegration, credentials: CredentialMap): StoredIntegration => ({
+	...integration,
+	keys: Object.keys(credentials),
+});
+
+/**
+ * The integration as this execution knows it: what an earlier write to it stored or, before any
+ * write, Integration: List's answer shared by the execution's items (one list per token). After
+ * an earlier write that failed (it may have been carried out or not), a fresh list.
+ */
+export async function currentIntegration(
+	execution: OemExecution<IExecuteFunctions>,
+	itemIndex: number,
+	organizationOemToken: string,
+	previous: PreviousWrite<IntegrationWrite>,
+	isIt: (entry: Integration) => boolean,
+): Promise<StoredIntegration | undefined> {
+	if (previous.outcome === 'done') return previous.result.stored;
+	return await listedIntegration(execution, itemIndex, organizationOemToken, { fresh: previous.outcome === 'failed' }, isIt);
+}
+
+/** The integration as Integration: List shows it: the execution's shared answer, or a fresh one. */
+export async function listedIntegration(
+	execution: OemExecution<IExecuteFunctions>,
+	itemIndex: number,
+	organizationOemToken: string,
+	{ fresh }: { fresh: boolean },
+	isIt: (entry: Integration) => boolean,
+): Promise<StoredIntegration | undefined> {
+	const settings = readOptions(execution.ctx, itemIndex);
+	const integrations = await listIntegrations(execution, organizationOemToken, { itemIndex, settings, shared: !fresh });
+	const entry = integrations.find(isIt);
+	if (!entry) return undefined;
+	return {
+		id: entry.id,
+		vendorId: entry.vendorId,
+		external: entry.integrationKind === 'external',
+		keys: Object.keys(entry.integrationCredentialTemplate),
+	};
+}
+
+/** Whether the user allowed updates to drop or blank stored keys (saved as Remove Blank Fields, its earlier name). */
+export const removalAllowed = (ctx: IExecuteFunctions, itemIndex: number) =>
+	ctx.getNodeParameter('removeBlankFields', itemIndex, false) === true;
+
+/** Case, spaces and Unicode forms aside: only to point out a near miss, never to match. */
+const looseForm = (key: string) => key.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+
+const MAX_NAMED = 10;
+
+/**
+ * Fails the item, before anything is sent, when sending `credentials` would drop a stored key
+ * or replace its value with a blank one. Keys match exactly: they are data.
+ */
+export function keepStoredKeys(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	storedKeys: string[],
+	credentials: CredentialMap,
+	alternative = '',
+): void {
+	const given = (key: string) => Object.prototype.hasOwnProperty.call(credentials, key);
+	const lost = storedKeys.filter((key) => !given(key) || isBlank(credentials[key]));
+	if (lost.length === 0) return;
+	const unmatched = Object.keys(credentials).filter((key) => !storedKeys.includes(key));
+	const named = lost.slice(0, MAX_NAMED).map((key) => {
+		if (given(key)) return `${shownKey(key)} (given blank)`;
+		const nearMiss = unmatched.find((other) => looseForm(other) === looseForm(key));
+		return nearMiss === undefined ? shownKey(key) : `${shownKey(key)} (given as ${shownKey(nearMiss)})`;
+	});
+	const more = lost.length > MAX_NAMED ? ` and ${lost.length - MAX_NAMED} more` : '';
+	const one = lost.length === 1;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The update for item ${itemIndex} would delete ${one ? 'the stored credential key' : `${lost.length} stored credential keys:`} ${named.join(', ')}${more}`,
+		{
+			itemIndex,
+			description:
+				`An update replaces all of the integration's stored credential values, so a stored key that is not given, or given blank (empty or only spaces), loses its value. ` +
+				`Give ${one ? 'it' : 'each'} a value (keys must match exactly, case and spaces included; Integration: List shows the stored keys), ` +
+				`or turn on Allow Removing Stored Keys if you mean to delete ${one ? 'it' : 'them'}.${alternative} Nothing was sent.`,
+		},
+	);
+}
