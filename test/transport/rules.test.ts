@@ -1,13 +1,12 @@
 /**
  * The transport's pure rules, each checked in milliseconds without a server: Retry-After, backoff,
- * the retry decision, network-code classification, redaction, the Base URL and path rules, and the
- * wording of status messages. Behaviour against a real server stays in test/faults and test/node.
+ * the retry decision, network-code classification, the Base URL and path rules, and the
+ * wording of status messages (redaction: redact.test.ts). Behaviour against a real server stays in test/faults and test/node.
  */
 import type { INode } from 'n8n-workflow';
 
 import { statusMessage } from '../../nodes/OemIntegration/transport/errors';
 import { networkCodeOf } from '../../nodes/OemIntegration/transport/networkErrors';
-import { excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
 import type { OemRequest } from '../../nodes/OemIntegration/transport/request';
 import { backoff, decideRetry, isRetryable, retryAfterMs, type RawResponse } from '../../nodes/OemIntegration/transport/retry';
 import { DEFAULT_SETTINGS, MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, checkedSettings } from '../../nodes/OemIntegration/transport/settings';
@@ -115,28 +114,6 @@ describe('network error codes', () => {
 		[{ message: 'something else' }, 'UNKNOWN'],
 		['not an object', 'UNKNOWN'],
 	])('%j → %s', (error, code) => expect(networkCodeOf(error)).toBe(code));
-});
-
-describe('redaction', () => {
-	const secrets = secretsOf({ clientSecret: 'client-secret-1' }, {
-		organizationOemToken: 'tok/en+1"x',
-		data: { integrationCredentials: { 'api key': 'value-key-1', short: 'abc' } },
-	});
-
-	it('covers the secret, its JSON-escaped and URL-encoded forms, and skips values too short to matter', () => {
-		expect(secrets).toEqual(expect.arrayContaining(['client-secret-1', 'tok/en+1"x', 'tok/en+1\\"x', 'tok%2Fen%2B1%22x', 'value-key-1']));
-		expect(secrets).not.toContain('abc');
-		expect(redact('a tok%2Fen%2B1%22x b {"t":"tok/en+1\\"x"} client-secret-1', secrets)).toBe('a [redacted] b {"t":"[redacted]"} [redacted]');
-	});
-
-	it('removes the longest first, so a secret containing another goes whole', () => {
-		expect(redact('abcd-efgh', ['abcd', 'abcd-efgh'].sort((a, b) => b.length - a.length))).toBe('[redacted]');
-	});
-
-	it('an excerpt is cut after redaction, so no secret is cut in half', () => {
-		expect(excerpt(`${'x'.repeat(8)}client-secret-1`, secrets, 12)).toBe('xxxxxxxx[red…');
-		expect(excerpt('  spaced\n\nout  ', [], 100)).toBe('spaced out');
-	});
 });
 
 describe('Base URL rule', () => {

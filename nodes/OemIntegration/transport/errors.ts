@@ -7,7 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { apiErrorSchema } from '../schemas';
 import { NOT_SENT_CODES, RESET_CODES, TIMEOUT_CODES, CANCELED_CODE } from './networkErrors';
-import { excerpt, redact } from './redact';
+import { excerpt, redact, type Secrets } from './redact';
 import type { OemRequest } from './request';
 import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
 import type { Attempt, RawResponse } from './retry';
@@ -30,7 +30,7 @@ const uncertainText = (request: OemRequest<unknown>) => {
 };
 
 /** "an HTML page (title: 502 Bad Gateway)". */
-function describeHtml(text: string, secrets: string[]): string {
+function describeHtml(text: string, secrets: Secrets): string {
 	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
 	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
 	const words = (title ?? heading ?? '').replace(/<[^>]*>/g, '');
@@ -44,7 +44,7 @@ export function unexpectedAnswerError(
 	response: RawResponse,
 	text: string,
 	problem: UnexpectedAnswer,
-	secrets: string[],
+	secrets: Secrets,
 ): NodeApiError {
 	const issues = (problem.kind === 'shape' ? problem.issues : [])
 		.slice(0, 3)
@@ -70,7 +70,7 @@ export function unexpectedAnswerError(
 }
 
 /** The API's own words from an error body, if it sent any. */
-export function apiMessage(text: string, secrets: string[]): string {
+export function apiMessage(text: string, secrets: Secrets): string {
 	const parsed = apiErrorSchema.safeParse(parseJson(text));
 	if (parsed.success) {
 		const message = parsed.data.message ?? parsed.data.error;
@@ -120,7 +120,7 @@ export function requestFailure(
 	node: INode,
 	request: OemRequest<unknown>,
 	attempt: Attempt,
-	secrets: string[],
+	secrets: Secrets,
 	settings: RequestSettings,
 	outcome: Outcome,
 ): NodeApiError {
