@@ -112,6 +112,14 @@ export const apiErrorSchema = z
 	})
 	.passthrough();
 
+/**
+ * An error body as the OEM API sends it (its success bodies' `{status, message}`, the Alerts API's
+ * `{statusCode, message}`): words and a status. Anything else came from some other server.
+ */
+export const oemErrorSchema = apiErrorSchema.refine(
+	(body) => (body.message !== undefined || body.error !== undefined) && (body.status !== undefined || body.statusCode !== undefined),
+);
+
 export type Vendor = z.infer<typeof vendorSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
 

@@ -150,6 +150,12 @@ describe('paths', () => {
 });
 
 describe('status messages', () => {
+	/** An error as the OEM API words it. */
+	const apiAnswer = (status: number): RawResponse => ({
+		statusCode: status,
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ status, message: 'said' }),
+	});
 	const request = { action: 'update the integration', idempotent: true } as unknown as OemRequest<unknown>;
 	const create = { action: 'create the integration', idempotent: false, hints: { 409: 'use Integration: Update' } } as unknown as OemRequest<unknown>;
 	it.each([
@@ -162,12 +168,28 @@ describe('status messages', () => {
 		[502, request, 'server error (502) on all 4 attempts'],
 		[418, request, 'answered HTTP 418'],
 	])('%i', (status, req, text) => {
-		expect(statusMessage(status, req, { attempts: 4 }, answer(status))).toContain(text);
+		expect(statusMessage(status, req, { attempts: 4 }, apiAnswer(status))).toContain(text);
 	});
 
 	it('a redirect names only the target origin', () => {
 		const message = statusMessage(307, request, { attempts: 1 }, answer(307, { location: 'https://evil.example/path?token=x' }));
 		expect(message).toContain('redirect (307) to https://evil.example,');
 		expect(message).not.toContain('token=x');
+	});
+
+	it.each([
+		['an empty body', answer(401), '401 with an empty body'],
+		['HTML', { ...answer(404), body: '<html><title>Not Found</title></html>' }, '404 with an HTML page'],
+		['JSON without status and message', { ...answer(409), headers: { 'content-type': 'application/json' }, body: '{"error":{"code":409}}' }, "409 with JSON that is not the API's"],
+		["the API's JSON sent as text/html", { ...apiAnswer(403), headers: { 'content-type': 'text/html' } }, '403 with a body not sent as JSON'],
+	])('a 4xx that is not the API\'s error (%s) names the Base URL, whatever the hints', (_name, response, text) => {
+		const message = statusMessage(response.statusCode, create, { attempts: 1 }, response);
+		expect(message).toBe(
+			`Could not create the integration: the credential's Base URL reached something that is not the MSPC OEM API (it answered ${text}): check that the credential's Base URL is your MSPCentric address`,
+		);
+	});
+
+	it.each([413, 429, 500, 503])('%i keeps its meaning from a gateway too', (status) => {
+		expect(statusMessage(status, request, { attempts: 1 }, answer(status))).not.toContain('not the MSPC OEM API');
 	});
 });

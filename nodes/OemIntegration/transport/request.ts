@@ -103,8 +103,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		// A redirect would re-send the body, secrets included, to wherever it points.
-		disableFollowRedirect: true,
+		// (No redirect is followed: the credential's authenticate turns that off.)
 		timeout: settings.timeout,
 	};
 
