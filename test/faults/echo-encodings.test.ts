@@ -3,12 +3,16 @@
  * (`\/`, `\uXXXX`), every character `\u`-escaped, URL and form encoding, HTML references, JSON
  * inside HTML, JSON quoted in JSON, base64. Each runs as a real HTTP server that reads the
  * request body and answers with every value in it so encoded: in a JSON error's message, and as
- * a 200 that is not JSON (shown as an excerpt). No secret may appear in any form.
+ * a 200 that is not JSON (shown as an excerpt). No secret may appear in any form, neither in the
+ * node's errors nor in those of the editor's dropdown and field loader, which use the same path.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { FREE_VENDOR_ID, SECRETS, TOKEN, VALUE_1, deepText, params, producedText, run, secretsIn, useFaultSandbox } from './harness';
+import { searchIntegrations } from '../../nodes/OemIntegration/methods/listSearch';
+import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
+import { loadOptionsContext } from '../helpers/workflow';
+import { FREE_VENDOR_ID, INTEGRATION_ID, SECRETS, TOKEN, VALUE_1, deepText, params, producedText, run, secretsIn, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();
 
@@ -132,5 +136,31 @@ describe.each(['message', 'page'] as const)('the echo in %s', (placement) => {
 		expect(encodedPiecesIn(produced, (text) => text)).toEqual([]);
 		expect(encodedPiecesIn(produced, encode)).toEqual([]);
 		expect(deepText(outcome.error)).not.toContain(encode(ECHO_VALUE));
+	});
+});
+
+describe("the editor's dropdown and field loader (the token typed in the parameter)", () => {
+	test.each(ENCODINGS)('%s', async (_name, encode) => {
+		Object.assign(echo, { encode, placement: 'message' });
+		const context = () =>
+			loadOptionsContext({ ...h.credentials, baseUrl: echoUrl }, {
+				resource: 'integration',
+				operation: 'update',
+				organizationOemToken: SECRETS.token,
+				integrationId: { __rl: true, mode: 'id', value: INTEGRATION_ID },
+			} as never);
+		for (const load of [() => searchIntegrations.call(context()), () => getCredentialFields.call(context())]) {
+			const error = await load().then(
+				() => undefined,
+				(failure: unknown) => failure,
+			);
+			const { message, description } = error as { message: string; description?: string };
+			expect(message).toMatch(/^Could not list the organization's integrations/);
+			// what the editor shows (the error also holds the node, whose parameters hold the token as typed)
+			const shown = `${message}\n${description}`;
+			expect(shown).toMatch(/Rejected: .*\[redacted\]/);
+			expect(secretsIn(shown, [SECRETS.clientSecret, SECRETS.token])).toEqual([]);
+			expect(encodedPiecesIn(shown, encode)).toEqual([]);
+		}
 	});
 });
