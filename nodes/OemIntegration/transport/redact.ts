@@ -11,7 +11,7 @@ const REDACTED = '[redacted]';
 
 /** The secrets of one request, in the forms `redact` looks for. */
 export interface Secrets {
-	/** Each secret fully decoded (see `decoded`), longest first. */
+	/** Each secret fully decoded (see `decoded`). */
 	readonly decoded: string[];
 	/** Each secret as it was sent, and the parts of its base64 encodings that depend on it alone. */
 	readonly literal: string[];
@@ -27,11 +27,11 @@ export function secretsOf(credentials: ICredentialDataDecryptedObject, body: Rec
 	const values = data?.integrationCredentials;
 	if (values) secrets.push(...Object.keys(values).map((key) => values[key]));
 	// Very short values are not meaningful secrets and would garble every message they occur in.
-	const plain = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_LENGTH))];
-	const longestFirst = (list: string[]) => [...new Set(list)].filter((s) => s.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
+	const plain = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_LENGTH);
+	const distinct = (list: string[]) => [...new Set(list)].filter((s) => s.length >= MIN_LENGTH);
 	return {
-		decoded: longestFirst(plain.map((secret) => decoded(secret).text)),
-		literal: longestFirst([...plain, ...plain.flatMap(base64Parts)]),
+		decoded: distinct(plain.map((secret) => decoded(secret).text)),
+		literal: distinct([...plain, ...plain.flatMap(base64Parts)]),
 	};
 }
 
@@ -42,7 +42,7 @@ const MIN_LENGTH = 4;
  * in any mix; see `decodeOnce`), or inside base64.
  */
 export function redact(text: string, secrets: Secrets): string {
-	if (!secrets.decoded.length) return text;
+	if (!secrets.decoded.length && !secrets.literal.length) return text;
 	const spans: Array<[number, number]> = [];
 	const find = (haystack: string, needles: string[], span: (at: number, length: number) => [number, number]) => {
 		for (const needle of needles) {
