@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -21,6 +22,36 @@ export function oemAuthFields(credentials: ICredentialDataDecryptedObject) {
 		scope: String(credentials.scope || 'vendor_manage'),
 	};
 }
+
+/** Where messages send the user when the Base URL answers, but not as the OEM API does. */
+export const BASE_URL_HINT = "check that the credential's Base URL is your MSPCentric address";
+
+/** The node's and the credential's Test's words when the Base URL answers, but not as the OEM API does. */
+export function notTheOemApi(answered: string): string {
+	return `the credential's Base URL reached something that is not the MSPC OEM API (${answered}): ${BASE_URL_HINT}`;
+}
+
+/** The node's and the credential's Test's words for the OEM API's own error statuses that any request can meet. */
+export function apiStatusWords(status: number): string | undefined {
+	if (status === 400) return 'the MSPC OEM API rejected the request as malformed (400)';
+	if (status === 401) return 'the client credentials were rejected (401): check the Client ID, Client Secret and Scope in the credential';
+	if (status === 429) return 'the MSPC OEM API is rate limiting requests (429)';
+	if (status >= 500 && status < 600) return `the MSPC OEM API failed with a server error (${status})`;
+	return undefined;
+}
+
+/**
+ * Request options that stop a redirect from being followed, in each form n8n's helpers read:
+ * `disableFollowRedirect` (httpRequest: the node, the credential's Test), the request-library
+ * options (the HTTP Request node's requestWithAuthentication). A redirect would re-send the
+ * body, secrets included, to wherever it points.
+ */
+const NO_REDIRECTS = { disableFollowRedirect: true, followRedirect: false, followAllRedirects: false, maxRedirects: 0 };
+
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** The statuses the Test's request (the vendor list) can meet from the API itself. */
+const TEST_API_STATUSES = [400, 401, 429, 500, 502, 503, 504];
 
 /** The origin of a request's target, or undefined when it cannot be read. */
 function targetOrigin(requestOptions: IHttpRequestOptions): string | undefined {
@@ -91,8 +122,9 @@ export class MspcOemApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		// The secrets are added here, so here is where a request to the wrong place stops: also
-		// n8n's credential test, which the node's own checks do not cover.
+		// The secrets are added here, so here is where a request to the wrong place stops, and
+		// where following a redirect is turned off: for the node, n8n's credential test and n8n's
+		// HTTP Request node alike.
 		const problem = baseUrlProblem(credentials.baseUrl);
 		if (problem) throw new Error(`The credential's Base URL ${problem}. Nothing was sent.`);
 		if (targetOrigin(requestOptions) !== new URL(String(credentials.baseUrl).trim()).origin) {
@@ -102,12 +134,19 @@ export class MspcOemApi implements ICredentialType {
 		const { body } = requestOptions;
 		if (typeof body === 'string') {
 			const parsed = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-			return { ...requestOptions, body: JSON.stringify({ ...auth, ...parsed }) };
+			return { ...requestOptions, ...NO_REDIRECTS, body: JSON.stringify({ ...auth, ...parsed }) };
 		}
 		const objectBody = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-		return { ...requestOptions, body: { ...auth, ...objectBody }, json: true };
+		return { ...requestOptions, ...NO_REDIRECTS, body: { ...auth, ...objectBody }, json: true };
 	}
 
+	/**
+	 * Vendor: List. Every answer comes back as a success (ignoreHttpStatusErrors) and the rules read
+	 * its body: n8n 1.x and 2.8 lose the HTTP status of a failed Test request (their errors drop
+	 * the cause), so rules per status code would never apply there. The API's own errors carry
+	 * their status in the body; any other answer without the vendor list came from something that
+	 * is not the API (a web page answering 200 does not pass either).
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
@@ -115,6 +154,21 @@ export class MspcOemApi implements ICredentialType {
 			method: 'POST',
 			body: {},
 			json: true,
+			ignoreHttpStatusErrors: true,
 		},
+		rules: [
+			...TEST_API_STATUSES.flatMap((status) =>
+				['status', 'statusCode'].map(
+					(key): IAuthenticateRuleResponseSuccessBody => ({
+						type: 'responseSuccessBody',
+						properties: { key, value: status, message: sentence(apiStatusWords(status) ?? '') },
+					}),
+				),
+			),
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'vendors', value: undefined, message: sentence(notTheOemApi('its answer has no vendor list')) },
+			},
+		],
 	};
 }

@@ -69,8 +69,35 @@ export const integrationMutationSchema = z
 	})
 	.passthrough();
 
-/** Organization: Create and User: Add answer with the organization's token (the only time it is given). */
-export const organizationCreatedSchema = z.object({ organizationOemToken: z.string().min(1) }).passthrough();
+const isTokenKey = (key: string) => key.toLowerCase().replace(/[^a-z]/g, '') === 'organizationoemtoken';
+
+/** Every non-empty string under an organizationOemToken key (any spelling), at any depth. */
+function tokensIn(value: unknown, found = new Set<string>()): Set<string> {
+	if (Array.isArray(value)) value.forEach((entry) => tokensIn(entry, found));
+	else if (isPlainObject(value)) {
+		for (const [key, entry] of Object.entries(value)) {
+			if (isTokenKey(key) && typeof entry === 'string' && entry.trim() !== '') found.add(entry);
+			else tokensIn(entry, found);
+		}
+	}
+	return found;
+}
+
+/**
+ * Organization: Create and User: Add answer with the organization's token (the only time it is
+ * given), documented at the top level. Found at any other path too, since failing would lose it;
+ * two different ones cannot be told apart.
+ */
+export const organizationCreatedSchema = z.unknown().transform((json, ctx): { organizationOemToken: string } => {
+	const tokens = [...tokensIn(json)];
+	if (tokens.length === 1) return { organizationOemToken: tokens[0] };
+	ctx.addIssue({
+		code: z.ZodIssueCode.custom,
+		path: ['organizationOemToken'],
+		message: tokens.length ? `${tokens.length} different values` : 'Required',
+	});
+	return z.NEVER;
+});
 
 /** User: Remove answers `{status, message}` only. */
 export const deletedSchema = z.object({}).passthrough();
@@ -84,6 +111,14 @@ export const apiErrorSchema = z
 		statusCode: z.number().optional(),
 	})
 	.passthrough();
+
+/**
+ * An error body as the OEM API sends it (its success bodies' `{status, message}`, the Alerts API's
+ * `{statusCode, message}`): words and a status. Anything else came from some other server.
+ */
+export const oemErrorSchema = apiErrorSchema.refine(
+	(body) => (body.message !== undefined || body.error !== undefined) && (body.status !== undefined || body.statusCode !== undefined),
+);
 
 export type Vendor = z.infer<typeof vendorSchema>;
 export type Integration = z.infer<typeof integrationSchema>;

@@ -43,6 +43,10 @@ const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 
+/** What the credential test says when the Base URL answers, but not as the OEM API does. */
+const NOT_THE_API =
+	"The credential's Base URL reached something that is not the MSPC OEM API (its answer has no vendor list): check that the credential's Base URL is your MSPCentric address";
+
 const secret = (label: string) => `${label}-${randomBytes(9).toString('hex')}`;
 
 /** The JSON items and their pairedItem of a node's first run (main output 0). */
@@ -192,8 +196,48 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 	test('credential test: a wrong client secret fails with a clear message', async () => {
 		const [, bad] = wf.oemCredentials(sandbox);
 		const result = await n8n.rest!.testCredential(bad);
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/authoriz|credential/i);
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'The client credentials were rejected (401): check the Client ID, Client Secret and Scope in the credential',
+		});
+	});
+
+	describe('no redirect is followed with the credential: its target receives nothing', () => {
+		let target: RunningSandbox;
+		beforeAll(async () => {
+			target = await startSandbox();
+		});
+		afterAll(async () => {
+			await target?.stop();
+		});
+		beforeEach(() => target.clearRequests());
+		const redirect = (status: number) => ({ status, headers: { location: `${target.url}/api/oem-api/vendor` } });
+
+		test.each([307, 308, 302])("credential test through n8n's REST endpoint, redirected with %i", async (status) => {
+			sandbox.injectNext(redirect(status));
+			const [good] = wf.oemCredentials(sandbox);
+			const result = await n8n.rest!.testCredential(good);
+			expect(target.requests).toEqual([]);
+			expect(sandbox.requests).toHaveLength(1);
+			expect(result).toEqual({ status: 'Error', message: NOT_THE_API });
+		});
+
+		test("n8n's HTTP Request node with our credential (it follows redirects by default)", async () => {
+			sandbox.injectNext(redirect(307));
+			const run = await execute('e2eHttpVendors');
+			expect(target.requests).toEqual([]);
+			expect(sandbox.requests).toHaveLength(1);
+			expect(run.status).toBe('error');
+		});
+	});
+
+	test.each([
+		['a web page answering 404', { status: 404, contentType: 'text/html', body: '<!DOCTYPE html><html><title>Error</title><pre>Cannot POST /api/oem-api/vendor</pre></html>' }],
+		['a web page answering 200', { status: 200, contentType: 'text/html', body: '<!doctype html><html><title>Sign in</title></html>' }],
+	])('credential test: a Base URL that reaches %s says it is not the OEM API', async (_name, fault) => {
+		sandbox.injectNext(fault);
+		const [good] = wf.oemCredentials(sandbox);
+		expect(await n8n.rest!.testCredential(good)).toEqual({ status: 'Error', message: NOT_THE_API });
 	});
 
 	test("n8n's HTTP Request node authenticates with our credential type", async () => {

@@ -42,4 +42,21 @@ describe('MSPC OEM API credential: authenticate()', () => {
 			credential.authenticate(data, { url: 'https://elsewhere.example.test/api/oem-api/vendor', method: 'POST', body: {} }),
 		).rejects.toThrow("The request does not go to the credential's Base URL");
 	});
+
+	it('turns off following redirects, in the form each of n8n\'s helpers reads', async () => {
+		const noRedirects = { disableFollowRedirect: true, followRedirect: false, followAllRedirects: false, maxRedirects: 0 };
+		// our node's request (httpRequest) …
+		const node = await credential.authenticate(data, { url: 'https://tenant.example.test/api/oem-api/vendor', method: 'POST', body: '{}' });
+		expect(node).toMatchObject(noRedirects);
+		// … and the HTTP Request node's (request-library options), which asked to follow them
+		const httpNode = await credential.authenticate(data, {
+			uri: 'https://tenant.example.test/api/oem-api/vendor',
+			method: 'POST',
+			body: {},
+			followRedirect: true,
+			followAllRedirects: true,
+			maxRedirects: 21,
+		} as unknown as IHttpRequestOptions);
+		expect(httpNode).toMatchObject(noRedirects);
+	});
 });

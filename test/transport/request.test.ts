@@ -122,14 +122,14 @@ it('identical reads of one execution share one request; a new execution asks aga
 	expect(second.sent).toHaveLength(1);
 });
 
-it('sends the body as JSON text to the Base URL, no redirects followed, HTTP errors returned not thrown', async () => {
+// (No redirect is followed: the credential's authenticate() sets that; see test/node/credential.test.ts.)
+it('sends the body as JSON text to the Base URL, HTTP errors returned not thrown', async () => {
 	const { execution, sent } = fakeExecution([ok()]);
 	await settle(oemApiRequest(execution, update));
 	expect(sent[0].options).toMatchObject({
 		method: 'PATCH',
 		url: 'https://acme.mspcentric.app/api/oem-api/integration/i-1',
 		body: JSON.stringify(update.body),
-		disableFollowRedirect: true,
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,
 		timeout: 1000,

@@ -1,13 +1,12 @@
 /**
  * The transport's pure rules, each checked in milliseconds without a server: Retry-After, backoff,
- * the retry decision, network-code classification, redaction, the Base URL and path rules, and the
- * wording of status messages. Behaviour against a real server stays in test/faults and test/node.
+ * the retry decision, network-code classification, the Base URL and path rules, and the
+ * wording of status messages (redaction: redact.test.ts). Behaviour against a real server stays in test/faults and test/node.
  */
 import type { INode } from 'n8n-workflow';
 
 import { statusMessage } from '../../nodes/OemIntegration/transport/errors';
 import { networkCodeOf } from '../../nodes/OemIntegration/transport/networkErrors';
-import { excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
 import type { OemRequest } from '../../nodes/OemIntegration/transport/request';
 import { backoff, decideRetry, isRetryable, retryAfterMs, type RawResponse } from '../../nodes/OemIntegration/transport/retry';
 import { DEFAULT_SETTINGS, MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, checkedSettings } from '../../nodes/OemIntegration/transport/settings';
@@ -117,28 +116,6 @@ describe('network error codes', () => {
 	])('%j → %s', (error, code) => expect(networkCodeOf(error)).toBe(code));
 });
 
-describe('redaction', () => {
-	const secrets = secretsOf({ clientSecret: 'client-secret-1' }, {
-		organizationOemToken: 'tok/en+1"x',
-		data: { integrationCredentials: { 'api key': 'value-key-1', short: 'abc' } },
-	});
-
-	it('covers the secret, its JSON-escaped and URL-encoded forms, and skips values too short to matter', () => {
-		expect(secrets).toEqual(expect.arrayContaining(['client-secret-1', 'tok/en+1"x', 'tok/en+1\\"x', 'tok%2Fen%2B1%22x', 'value-key-1']));
-		expect(secrets).not.toContain('abc');
-		expect(redact('a tok%2Fen%2B1%22x b {"t":"tok/en+1\\"x"} client-secret-1', secrets)).toBe('a [redacted] b {"t":"[redacted]"} [redacted]');
-	});
-
-	it('removes the longest first, so a secret containing another goes whole', () => {
-		expect(redact('abcd-efgh', ['abcd', 'abcd-efgh'].sort((a, b) => b.length - a.length))).toBe('[redacted]');
-	});
-
-	it('an excerpt is cut after redaction, so no secret is cut in half', () => {
-		expect(excerpt(`${'x'.repeat(8)}client-secret-1`, secrets, 12)).toBe('xxxxxxxx[red…');
-		expect(excerpt('  spaced\n\nout  ', [], 100)).toBe('spaced out');
-	});
-});
-
 describe('Base URL rule', () => {
 	it.each([
 		['https://acme.mspcentric.app', undefined],
@@ -173,6 +150,12 @@ describe('paths', () => {
 });
 
 describe('status messages', () => {
+	/** An error as the OEM API words it. */
+	const apiAnswer = (status: number): RawResponse => ({
+		statusCode: status,
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ status, message: 'said' }),
+	});
 	const request = { action: 'update the integration', idempotent: true } as unknown as OemRequest<unknown>;
 	const create = { action: 'create the integration', idempotent: false, hints: { 409: 'use Integration: Update' } } as unknown as OemRequest<unknown>;
 	it.each([
@@ -185,12 +168,28 @@ describe('status messages', () => {
 		[502, request, 'server error (502) on all 4 attempts'],
 		[418, request, 'answered HTTP 418'],
 	])('%i', (status, req, text) => {
-		expect(statusMessage(status, req, { attempts: 4 }, answer(status))).toContain(text);
+		expect(statusMessage(status, req, { attempts: 4 }, apiAnswer(status))).toContain(text);
 	});
 
 	it('a redirect names only the target origin', () => {
 		const message = statusMessage(307, request, { attempts: 1 }, answer(307, { location: 'https://evil.example/path?token=x' }));
 		expect(message).toContain('redirect (307) to https://evil.example,');
 		expect(message).not.toContain('token=x');
+	});
+
+	it.each([
+		['an empty body', answer(401), '401 with an empty body'],
+		['HTML', { ...answer(404), body: '<html><title>Not Found</title></html>' }, '404 with an HTML page'],
+		['JSON without status and message', { ...answer(409), headers: { 'content-type': 'application/json' }, body: '{"error":{"code":409}}' }, "409 with JSON that is not the API's"],
+		["the API's JSON sent as text/html", { ...apiAnswer(403), headers: { 'content-type': 'text/html' } }, '403 with a body not sent as JSON'],
+	])('a 4xx that is not the API\'s error (%s) names the Base URL, whatever the hints', (_name, response, text) => {
+		const message = statusMessage(response.statusCode, create, { attempts: 1 }, response);
+		expect(message).toBe(
+			`Could not create the integration: the credential's Base URL reached something that is not the MSPC OEM API (it answered ${text}): check that the credential's Base URL is your MSPCentric address`,
+		);
+	});
+
+	it.each([413, 429, 500, 503])('%i keeps its meaning from a gateway too', (status) => {
+		expect(statusMessage(status, request, { attempts: 1 }, answer(status))).not.toContain('not the MSPC OEM API');
 	});
 });

@@ -5,9 +5,10 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { apiErrorSchema } from '../schemas';
+import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credentials/MspcOemApi.credentials';
+import { apiErrorSchema, oemErrorSchema } from '../schemas';
 import { NOT_SENT_CODES, RESET_CODES, TIMEOUT_CODES, CANCELED_CODE } from './networkErrors';
-import { excerpt, redact } from './redact';
+import { excerpt, redact, type Secrets } from './redact';
 import type { OemRequest } from './request';
 import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
 import type { Attempt, RawResponse } from './retry';
@@ -20,8 +21,6 @@ export interface Outcome {
 	stoppedBecause?: string;
 }
 
-const BASE_URL_HINT = "check that the credential's Base URL is your MSPCentric address";
-
 const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
 const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
 const uncertainText = (request: OemRequest<unknown>) => {
@@ -30,7 +29,7 @@ const uncertainText = (request: OemRequest<unknown>) => {
 };
 
 /** "an HTML page (title: 502 Bad Gateway)". */
-function describeHtml(text: string, secrets: string[]): string {
+function describeHtml(text: string, secrets: Secrets): string {
 	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
 	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
 	const words = (title ?? heading ?? '').replace(/<[^>]*>/g, '');
@@ -44,7 +43,7 @@ export function unexpectedAnswerError(
 	response: RawResponse,
 	text: string,
 	problem: UnexpectedAnswer,
-	secrets: string[],
+	secrets: Secrets,
 ): NodeApiError {
 	const issues = (problem.kind === 'shape' ? problem.issues : [])
 		.slice(0, 3)
@@ -70,7 +69,7 @@ export function unexpectedAnswerError(
 }
 
 /** The API's own words from an error body, if it sent any. */
-export function apiMessage(text: string, secrets: string[]): string {
+export function apiMessage(text: string, secrets: Secrets): string {
 	const parsed = apiErrorSchema.safeParse(parseJson(text));
 	if (parsed.success) {
 		const message = parsed.data.message ?? parsed.data.error;
@@ -80,23 +79,46 @@ export function apiMessage(text: string, secrets: string[]): string {
 	return text.trim() ? `The API said: ${excerpt(text, secrets, 300)}` : 'The API sent no message (empty body)';
 }
 
+/**
+ * What a 4xx answer that is not the OEM API's error was, or undefined for the API's own: JSON, sent
+ * as JSON, with a message and a status. (413 and 429 keep their meaning from a gateway too.)
+ */
+function foreignAnswer(status: number, response: RawResponse): string | undefined {
+	if (status < 400 || status >= 500 || status === 413 || status === 429) return undefined;
+	const text = bodyText(response.body);
+	if (text.trim() === '') return 'an empty body';
+	if (looksLikeHtml(text)) return 'an HTML page';
+	const json = parseJson(text);
+	if (json === undefined) return 'a body that is not JSON';
+	if (!oemErrorSchema.safeParse(json).success) return "JSON that is not the API's";
+	const type = response.headers['content-type'];
+	return /\bjson\b/i.test(String(type ?? '')) ? undefined : 'a body not sent as JSON';
+}
+
+/** What another server's answer was: its HTML page's title, or its start. */
+function answerDescription(text: string, secrets: Secrets): string {
+	if (looksLikeHtml(text)) return `It answered with ${describeHtml(text, secrets)}.`;
+	return text.trim() ? `Start of the answer: ${excerpt(text, secrets, 300)}` : 'The answer was empty.';
+}
+
 /** "Could not <action>: <why>[: <hint>][. <what to do>]" for an HTTP error status. */
 export function statusMessage(status: number, request: OemRequest<unknown>, outcome: Outcome, response: RawResponse): string {
+	const foreign = foreignAnswer(status, response);
+	// Another server's 404 says nothing about the ID, nor its 401 about the client secret.
+	if (foreign) return `Could not ${request.action}: ${notTheOemApi(`it answered ${status} with ${foreign}`)}`;
 	const retries = outcome.attempts - 1;
 	const through = retries > 0 ? ` on all ${outcome.attempts} attempts` : '';
 	const why: Record<number, string> = {
-		400: 'the MSPC OEM API rejected the request as malformed (400)',
-		401: 'the client credentials were rejected (401): check the Client ID, Client Secret and Scope in the credential',
 		403: 'the organization OEM token was rejected (403): check the Organization OEM Token parameter',
 		404: `not found (404)`,
 		405: `the MSPC OEM API does not accept this request method (405): ${BASE_URL_HINT}`,
 		409: 'it already exists (409)',
 		413: 'the request is too large for the MSPC OEM API (413): send fewer or shorter credential values',
-		429: `the MSPC OEM API is rate limiting requests (429)${through}`,
 	};
+	const shared = apiStatusWords(status);
 	let text: string;
 	if (why[status]) text = why[status];
-	else if (status >= 500) text = `the MSPC OEM API failed with a server error (${status})${through}`;
+	else if (shared) text = status === 429 || status >= 500 ? `${shared}${through}` : shared;
 	else if (status >= 300 && status < 400) {
 		const location = response.headers.location;
 		const target = typeof location === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(location)?.[0] : undefined;
@@ -120,7 +142,7 @@ export function requestFailure(
 	node: INode,
 	request: OemRequest<unknown>,
 	attempt: Attempt,
-	secrets: string[],
+	secrets: Secrets,
 	settings: RequestSettings,
 	outcome: Outcome,
 ): NodeApiError {
@@ -130,9 +152,10 @@ export function requestFailure(
 		let message = statusMessage(status, request, outcome, response);
 		if (!request.idempotent && status >= 500) message += uncertainText(request);
 		message = redact(message, secrets);
+		const text = bodyText(response.body);
 		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
 			message,
-			description: apiMessage(bodyText(response.body), secrets),
+			description: foreignAnswer(status, response) ? answerDescription(text, secrets) : apiMessage(text, secrets),
 			httpCode: String(status),
 			itemIndex: request.itemIndex,
 		});

@@ -6,7 +6,7 @@ import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
 import type { OemExecution } from './execution';
 import { CANCELED_CODE, NOT_SENT_CODES, networkCodeOf } from './networkErrors';
-import { secretsOf } from './redact';
+import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
 import { decideRetry, retryAfterMs, backoff, type Attempt, type RawResponse } from './retry';
 import type { FlowSignal } from './flowControl';
@@ -92,7 +92,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 	const path = buildPath(node, request.path, request.action, request.itemIndex);
 	const body = request.body ?? {};
 	// Only an error needs them: a large list answer never pays for them.
-	let secretList: string[] | undefined;
+	let secretList: Secrets | undefined;
 	const secrets = () => (secretList ??= secretsOf(credentials, body));
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -103,8 +103,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		// A redirect would re-send the body, secrets included, to wherever it points.
-		disableFollowRedirect: true,
+		// (No redirect is followed: the credential's authenticate turns that off.)
 		timeout: settings.timeout,
 	};
 

@@ -3,6 +3,7 @@ import type { ZodIssue } from 'zod';
 
 import { unexpectedAnswerError } from './errors';
 import type { OemRequest } from './request';
+import type { Secrets } from './redact';
 import type { RawResponse } from './retry';
 
 export function parseJson(text: string): unknown {
@@ -32,7 +33,7 @@ export type UnexpectedAnswer =
  * The validated, shaped body of a 2xx answer; anything else is an error that says what came instead.
  * `secrets` is asked for only when there is an error to clean.
  */
-export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: RawResponse, secrets: () => string[]): T {
+export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: RawResponse, secrets: () => Secrets): T {
 	const text = bodyText(response.body);
 	if (text.trim() === '') throw unexpectedAnswerError(node, request, response, text, { kind: 'empty' }, secrets());
 	const json = parseJson(text);

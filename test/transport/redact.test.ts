@@ -1,0 +1,141 @@
+/**
+ * Redaction rules without a server: every form a server commonly echoes a secret in, and the
+ * token-shaped values an answer excerpt must not show although the node never sent them (a new
+ * organization OEM token, a partner API key). The same rules against real echoing servers run in
+ * test/faults/echo-encodings.test.ts.
+ */
+import { excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
+
+/** Each UTF-16 unit as `\uXXXX`. */
+const unicodeEscape = (text: string, upper = false) =>
+	[...text]
+		.map((char) =>
+			Array.from({ length: char.length }, (_, i) => {
+				const hex = char.charCodeAt(i).toString(16).padStart(4, '0');
+				return `\\u${upper ? hex.toUpperCase() : hex}`;
+			}).join(''),
+		)
+		.join('');
+const jsonEscape = (text: string) => JSON.stringify(text).slice(1, -1);
+/** PHP's json_encode defaults: `\/`, and `\uXXXX` for every non-ASCII character. */
+const phpJson = (text: string) =>
+	jsonEscape(text)
+		.replace(/\//g, '\\/')
+		.replace(/[^\x00-\x7f]+/gu, (chars) => unicodeEscape(chars));
+const html = (text: string) =>
+	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/** PHP's htmlentities: named references for Latin-1 letters and the euro sign too. */
+const NAMED: Record<string, string> = { 'ä': 'auml', 'é': 'eacute', '€': 'euro' };
+const htmlEntities = (text: string) => html(text).replace(/[äé€]/g, (char) => `&${NAMED[char]};`);
+const numericHex = (text: string) =>
+	[...text].map((char) => (/[A-Za-z0-9]/.test(char) ? char : `&#x${char.codePointAt(0)!.toString(16).toUpperCase()};`)).join('');
+const numericDecimal = (text: string) => [...text].map((char) => `&#${char.codePointAt(0)};`).join('');
+const lowerPercent = (text: string) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+const form = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
+
+const ECHOES: Array<[string, (text: string) => string]> = [
+	['as is', (text) => text],
+	['JSON-escaped', jsonEscape],
+	['JSON-escaped the PHP way (\\/ and \\uXXXX for non-ASCII)', phpJson],
+	['with every character as \\uXXXX', (text) => unicodeEscape(text, true)],
+	['URL-encoded', encodeURIComponent],
+	['URL-encoded with lowercase hex', lowerPercent],
+	['form-encoded (+ for spaces)', form],
+	['URL-encoded twice', (text) => encodeURIComponent(encodeURIComponent(text))],
+	['HTML-escaped (&quot; &amp; &lt; &#39;)', html],
+	["with PHP's htmlentities (&auml; &euro;)", htmlEntities],
+	['as hexadecimal character references (&#x2F;)', numericHex],
+	['as decimal character references (&#47;)', numericDecimal],
+	['JSON-escaped inside an HTML page', (text) => html(jsonEscape(text))],
+	['JSON-escaped twice (JSON quoted inside a JSON string)', (text) => jsonEscape(jsonEscape(text))],
+	['JSON-escaped, then URL-encoded', (text) => encodeURIComponent(jsonEscape(text))],
+	['HTML-escaped twice', (text) => html(html(text))],
+];
+
+const SECRET_VALUES = {
+	clientSecret: 'client-secret-1',
+	token: 'tok/en+1"x',
+	value: 'välue key/1 &<€𝄞\\é\'~*',
+};
+const secrets = secretsOf(
+	{ clientSecret: SECRET_VALUES.clientSecret },
+	{ organizationOemToken: SECRET_VALUES.token, data: { integrationCredentials: { 'api key': SECRET_VALUES.value, short: 'abc' } } },
+);
+
+describe('a secret the request carried is removed in every form a server echoes it in', () => {
+	describe.each(Object.entries(SECRET_VALUES))('%s', (_name, secret) => {
+		it.each(ECHOES)('%s', (_how, encode) => {
+			expect(redact(`before ${encode(secret)} after`, secrets)).toBe('before [redacted] after');
+		});
+	});
+
+	it('inside base64 (the whole request encoded, at any alignment)', () => {
+		for (const secret of Object.values(SECRET_VALUES).filter((s) => s.length >= 12)) {
+			for (const prefix of ['', 'x', 'xy', '{"clientSecret":"']) {
+				for (const variant of ['base64', 'base64url'] as const) {
+					const blob = Buffer.from(`${prefix}${secret}","more":"data"}`).toString(variant);
+					const shown = redact(`body: ${blob}`, secrets);
+					expect(shown).toContain('[redacted]');
+					// what is left of the blob no longer decodes to the secret, nor to 8 of its characters
+					const rest = Buffer.from(shown.replace('body: ', '').replace('[redacted]', ''), variant).toString('utf8');
+					for (let i = 0; i + 8 <= secret.length; i++) expect(rest).not.toContain(secret.slice(i, i + 8));
+				}
+			}
+		}
+	});
+
+	it('values too short to matter are left alone, and so is everything else', () => {
+		expect(redact('abc: a normal message, tok/en, client-secret', secrets)).toBe('abc: a normal message, tok/en, client-secret');
+	});
+
+	it('the longest first, so a secret containing another goes whole', () => {
+		const nested = secretsOf({ clientSecret: 'abcd' }, { organizationOemToken: 'abcd-efgh' });
+		expect(redact('x abcd-efgh y', nested)).toBe('x [redacted] y');
+	});
+
+	it('an excerpt is cut after redaction, so no secret is cut in half', () => {
+		expect(excerpt(`${'x'.repeat(8)}client-secret-1`, secrets, 12)).toBe('xxxxxxxx[red…');
+		expect(excerpt('  spaced\n\nout  ', secrets, 100)).toBe('spaced out');
+	});
+});
+
+describe('an answer excerpt shows no token-shaped value, although the request did not carry it', () => {
+	const none = secretsOf({}, {});
+	const TOKEN = 'oem-9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6';
+	const PARTNER = 'pk_0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3';
+
+	it.each([
+		['under another path of a JSON answer', { status: 201, data: { organizationOemToken: TOKEN } }],
+		['deep in arrays', { results: [{ org: { organizationOemToken: TOKEN } }] }],
+		['under keys such as token, partnerApiKey, secret', { token: TOKEN, nested: { partnerApiKey: PARTNER, client_secret: 'short-Secret-1' } }],
+		['under an integration credentials map', { integration: { integrationCredentials: { 'api user': 'some-user-name' } } }],
+	])('%s', (_name, body) => {
+		const shown = excerpt(JSON.stringify(body), none, 1000);
+		for (const value of [TOKEN, PARTNER, 'short-Secret-1', 'some-user-name']) expect(shown).not.toContain(value);
+		expect(shown).toContain('[redacted]');
+	});
+
+	it('keeps the keys and the other values, so the excerpt still says what came', () => {
+		const shown = excerpt(JSON.stringify({ status: 201, message: 'Created', data: { organizationOemToken: TOKEN, id: '67ae3bcff05cb32e0cb6f001' } }), none, 1000);
+		expect(shown).toBe('{"status":201,"message":"Created","data":{"organizationOemToken":"[redacted]","id":"67ae3bcff05cb32e0cb6f001"}}');
+	});
+
+	it.each([
+		['form-encoded', `organizationOemToken=${TOKEN}&status=201`],
+		['cut-off JSON', `{"status":201,"data":{"organizationOemToken":"${TOKEN}","na`],
+		['a text line', `Created. Your token: ${TOKEN}`],
+		['HTML-escaped JSON in a page', `<pre>{&quot;partnerApiKey&quot;:&quot;${PARTNER}&quot;}</pre>`],
+		['an HTML table cell (a long opaque value, whatever its label)', `<td>Key</td><td>${TOKEN}</td>`],
+		['an Authorization header echoed', `Authorization: Bearer ${PARTNER}`],
+	])('in an answer that is not JSON: %s', (_name, text) => {
+		const shown = excerpt(text, none, 1000);
+		expect(shown).not.toContain(TOKEN.slice(4, 20));
+		expect(shown).not.toContain(PARTNER.slice(3, 20));
+		expect(shown).toContain('[redacted]');
+	});
+
+	it('leaves ids, words and numbers alone', () => {
+		const text = 'Cannot PATCH /api/oem-api/integration/67ae3bcff05cb32e0cb6f001 (request 1234567890, token missing)';
+		expect(excerpt(text, none, 1000)).toBe(text);
+	});
+});
