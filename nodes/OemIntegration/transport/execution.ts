@@ -21,6 +21,9 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	/** The pace of all items' requests: the shared 429 pause and, in Auto, the adaptive window. */
 	readonly flow: FlowController;
 
+	/** Aborts when the user stops the execution; polls and editor lookups have none. */
+	readonly cancelSignal?: AbortSignal;
+
 	/** Answers of identical reads, so items asking the same thing send it once. */
 	private readonly answers = new Map<string, Promise<unknown>>();
 
@@ -33,7 +36,8 @@ export class OemExecution<Context extends OemContext = OemContext> {
 		readonly ctx: Context,
 		options: { auto?: boolean } = {},
 	) {
-		this.flow = new FlowController(options.auto ?? false);
+		this.cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+		this.flow = new FlowController(options.auto ?? false, this.cancelSignal);
 	}
 
 	/**
@@ -63,8 +67,6 @@ export class OemExecution<Context extends OemContext = OemContext> {
 
 	/** Whether the user stopped the execution. */
 	get cancelled(): boolean {
-		const { ctx } = this;
-		const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
-		return signal?.aborted === true;
+		return this.cancelSignal?.aborted === true;
 	}
 }
