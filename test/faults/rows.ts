@@ -689,7 +689,19 @@ const statusRows: Row[] = OPERATIONS.flatMap((op) => {
 			String(ok),
 		),
 				]),
-		apiRow(op, `${ok} with an empty body`, { action: 'empty', status: ok }, [`the MSPC OEM API answered ${ok} with an empty body`, ...probably], [], 1, String(ok)),
+		op === 'userRemove'
+			? // Its answer carries no data: an empty one says as much.
+				{ ...apiRow(op, `${ok} with an empty body`, { action: 'empty', status: ok }, [], [], 1), message: undefined }
+			: apiRow(op, `${ok} with an empty body`, { action: 'empty', status: ok }, [`the MSPC OEM API answered ${ok} with an empty body`, ...probably], [], 1, String(ok)),
+		apiRow(
+			op,
+			`${ok} whose body reports a failure status`,
+			{ status: ok, body: { status: 400, message: 'Kaboom in a 2xx' } },
+			[`the MSPC OEM API rejected the request as malformed (400). The API answered HTTP ${ok}, with status 400 in its body`],
+			['The API said: Kaboom in a 2xx'],
+			1,
+			'400',
+		),
 		apiRow(op, `${ok} with an HTML page`, { status: ok, contentType: 'text/html', body: '<!doctype html><html><head><title>Sign in</title></head></html>' }, [`answered ${ok} with an HTML page instead of JSON (titled "Sign in")`], [], 1, String(ok)),
 		apiRow(
 			op,

@@ -120,6 +120,8 @@ export interface RunOptions {
 	/** The items our node receives. */
 	items?: object[];
 	continueOnFail?: boolean;
+	/** Stops the execution when it aborts, as the editor's Stop button does. */
+	cancel?: AbortSignal;
 }
 
 export interface RunResult {
@@ -199,7 +201,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		},
 	});
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execution.processRunExecutionData(workflow);
+	const running = execution.processRunExecutionData(workflow);
+	options.cancel?.addEventListener('abort', () => running.cancel(), { once: true });
+	// Settles when the nodes have returned, also after a cancel.
+	await running;
 	const run = await finished.promise;
 	const task = run.data.resultData.runData['MSPC OEM']?.[0];
 	if (!task) throw new Error(`Our node did not run: ${run.data.resultData.error?.message ?? 'no error'}`);

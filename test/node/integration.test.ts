@@ -171,6 +171,27 @@ describe('Integration: List', () => {
 		expect(listed.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('a 200 whose body says 403 is a failure, not an organization without integrations', async () => {
+		env.sandbox.injectNext({
+			path: '/api/oem-api/integration/list',
+			status: 200,
+			body: { status: 403, message: 'Invalid organization token', integrations: [] },
+		});
+		const result = await runNode({
+			credentials: env.credentials,
+			continueOnFail: true,
+			parameters: { resource: 'integration', operation: 'list', organizationOemToken: OTHER_ORGANIZATION_TOKEN, returnAll: true },
+		});
+		expect(result.output.map((item) => item.json)).toEqual([
+			{
+				error:
+					"Could not list the organization's integrations: the organization OEM token was rejected (403): check the Organization OEM Token parameter. The API answered HTTP 200, with status 403 in its body",
+				description: 'The API said: Invalid organization token',
+				httpCode: '403',
+			},
+		]);
+	});
+
 	it('N items for several organizations: one list per token and one vendor list for all', async () => {
 		const tokens = [TOKEN, OTHER_ORGANIZATION_TOKEN, TOKEN, OTHER_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN];
 		const { output } = await runNode({

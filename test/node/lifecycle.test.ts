@@ -252,6 +252,40 @@ describe('User: Remove', () => {
 		expect(findSecrets(nodeRunText(result), [OTHER_ORGANIZATION_TOKEN, 'unknown-Token-Remove-1'])).toEqual([]);
 	});
 
+	it('a 2xx whose body says 404: a failure in the API\'s words, not {deleted: true}', async () => {
+		env.sandbox.injectNext({ path: '/api/oem-api/user', method: 'DELETE', status: 200, body: { status: 404, message: 'User not found' } });
+		const before = stateOrg(TOKEN)!.users.length;
+		const result = await runNode({
+			credentials: env.credentials,
+			continueOnFail: true,
+			parameters: { resource: 'user', operation: 'remove', organizationOemToken: TOKEN },
+		});
+		expect(result.output).toEqual([
+			{
+				json: {
+					error:
+						'Could not remove the user: not found (404): the organization has no user that can be removed. The API answered HTTP 200, with status 404 in its body',
+					description: 'The API said: User not found',
+					httpCode: '404',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(stateOrg(TOKEN)!.users.length).toBe(before);
+	});
+
+	it('a 204 with no body after the API removed the user: {deleted: true}, once', async () => {
+		env.sandbox.injectNext({ path: '/api/oem-api/user', method: 'DELETE', status: 204, action: 'empty', phase: 'after' });
+		const before = stateOrg(TOKEN)!.users.length;
+		const { output } = await runNode({
+			credentials: env.credentials,
+			parameters: { resource: 'user', operation: 'remove', organizationOemToken: TOKEN, options: { maxRetries: 3 } },
+		});
+		expect(output).toEqual([{ json: { deleted: true }, pairedItem: { item: 0 } }]);
+		expect(env.sandbox.requests).toHaveLength(1);
+		expect(stateOrg(TOKEN)!.users.length).toBe(before - 1);
+	});
+
 	it('a 502 after the API removed the user: not sent again (it would remove a second user)', async () => {
 		env.sandbox.injectNext({ path: '/api/oem-api/user', method: 'DELETE', status: 502, phase: 'after', times: 5 });
 		const before = stateOrg(TOKEN)!.users.length;

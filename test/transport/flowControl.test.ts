@@ -103,6 +103,22 @@ describe('after a 429 (Auto and a fixed Items at Once alike)', () => {
 		expect(entered).toBe(3);
 	});
 
+	it("the execution's cancel ends the pause at once, on the abort event", async () => {
+		const stop = new AbortController();
+		const flow = new FlowController(false, stop.signal);
+		flow.pause(60_000);
+		let entered = false;
+		void flow.enter().then(() => (entered = true));
+		await jest.advanceTimersByTimeAsync(1_000);
+		expect(entered).toBe(false);
+		stop.abort();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(entered).toBe(true);
+		// Once stopped, nothing waits any more.
+		flow.pause(60_000);
+		await expect(flow.enter()).resolves.toBeInstanceOf(Function);
+	});
+
 	it('a later, shorter pause does not cut an earlier, longer one', async () => {
 		const flow = new FlowController(false);
 		flow.pause(5_000);

@@ -15,15 +15,17 @@ const ok = (body: object = { status: 'success' }): RawResponse => ({ statusCode:
 const status = (statusCode: number, headers: RawResponse['headers'] = {}): RawResponse => ({ statusCode, headers, body: '{"message":"nope"}' });
 const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
-function fakeExecution(answers: Array<RawResponse | Error>) {
-	const sent: Array<{ at: number; options: IHttpRequestOptions; additional: unknown }> = [];
+function fakeExecution(answers: Array<RawResponse | Error>, cancel?: AbortSignal) {
+	const sent: Array<{ at: number; options: IHttpRequestOptions; additional: unknown; contextSignal?: AbortSignal }> = [];
 	const getCredentials = jest.fn(async () => ({ ...CREDENTIALS }));
 	const ctx = {
 		getNode: () => ({ name: 'MSPC OEM', credentials: { mspcOemApi: { id: 'cred-7', name: 'Production' } } }),
 		getCredentials,
+		...(cancel ? { getExecutionCancelSignal: () => cancel } : {}),
 		helpers: {
-			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions, additional: unknown) => {
-				sent.push({ at: Date.now(), options, additional });
+			// As n8n's helper: called on the node's context, whose cancel signal it uses.
+			async httpRequestWithAuthentication(this: { getExecutionCancelSignal?: () => AbortSignal }, _type: string, options: IHttpRequestOptions, additional: unknown) {
+				sent.push({ at: Date.now(), options, additional, contextSignal: this.getExecutionCancelSignal?.() });
 				const next = answers.shift() ?? ok();
 				if (next instanceof Error) throw next;
 				return next;
@@ -132,6 +134,54 @@ it('sends the body as JSON text to the Base URL, HTTP errors returned not thrown
 		body: JSON.stringify(update.body),
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,
-		timeout: 1000,
 	});
+});
+
+it("hands n8n's helper one signal for the Timeout and the execution's cancel, in the options and as the context's cancel signal", async () => {
+	const stop = new AbortController();
+	const { execution, sent } = fakeExecution([ok()], stop.signal);
+	await settle(oemApiRequest(execution, update));
+	const [{ options, contextSignal }] = sent;
+	expect(options.abortSignal).toBeInstanceOf(AbortSignal);
+	expect(contextSignal).toBe(options.abortSignal);
+	expect(contextSignal?.aborted).toBe(false);
+	stop.abort();
+	expect(contextSignal?.aborted).toBe(true);
+});
+
+it('a stopped execution sends nothing more: a retry after a 503 is not sent', async () => {
+	const stop = new AbortController();
+	const { execution, sent } = fakeExecution([status(503), ok()], stop.signal);
+	const pending = oemApiRequest(execution, update).catch((error: Error) => error);
+	await jest.advanceTimersByTimeAsync(100);
+	stop.abort();
+	const error = await pending;
+	expect(sent).toHaveLength(1);
+	expect((error as Error).message).toBe('Could not update the integration: the execution was cancelled');
+});
+
+it('no route to the host (EHOSTUNREACH, ENETUNREACH): an update is retried, a create is not (the request may have been written)', async () => {
+	for (const code of ['EHOSTUNREACH', 'ENETUNREACH']) {
+		const retried = fakeExecution([networkError(code), ok()]);
+		expect((await settle(oemApiRequest(retried.execution, update))).value).toEqual({ status: 'success' });
+		expect(retried.sent).toHaveLength(2);
+
+		const once = fakeExecution([networkError(code), ok()]);
+		const { error } = await settle(oemApiRequest(once.execution, create));
+		expect(once.sent).toHaveLength(1);
+		expect(error?.message).toContain("the MSPC OEM API's host was unreachable (no route to it)");
+		expect(error?.message).toContain('The integration may have been created anyway');
+	}
+});
+
+it('a 429 that is not retried holds no other request; one that is retried holds all of them for its wait', async () => {
+	const tooLong = fakeExecution([status(429, { 'retry-after': '3600' }), ok()]);
+	await settle(Promise.all([oemApiRequest(tooLong.execution, update), oemApiRequest(tooLong.execution, { ...update, path: ['integration', 'i-2'] })]).catch(() => undefined));
+	await settle(oemApiRequest(tooLong.execution, { ...update, path: ['integration', 'i-3'] }));
+	expect(tooLong.sent.map((s) => s.at - 1_000_000)).toEqual([0, 0, 0]);
+
+	const retried = fakeExecution([status(429, { 'retry-after': '2' }), ok(), ok()]);
+	await settle(oemApiRequest(retried.execution, update));
+	await settle(oemApiRequest(retried.execution, { ...update, path: ['integration', 'i-2'] }));
+	expect(retried.sent.map((s) => s.at - 1_000_000)).toEqual([0, 2000, 2000]);
 });

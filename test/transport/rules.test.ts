@@ -28,8 +28,14 @@ describe('Retry-After', () => {
 		expect(retryAfterMs(answer(429, { 'retry-after': 'Wed, 31 Dec 2025 23:59:00 GMT' }), now)).toBe(0);
 	});
 
-	it.each([undefined, '', 'soon', '-1'])('%j → none', (value) => {
+	it.each([undefined, '', 'soon', '-1', '.5', 'Wed'])('%j → none', (value) => {
 		expect(retryAfterMs(answer(429, value === undefined ? {} : { 'retry-after': value }))).toBeUndefined();
+	});
+
+	it('0 → no wait; a date far away → all of it (the retry decision then refuses to wait)', () => {
+		expect(retryAfterMs(answer(429, { 'retry-after': '0' }))).toBe(0);
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		expect(retryAfterMs(answer(429, { 'retry-after': 'Fri, 01 Jan 2027 00:00:00 GMT' }), now)).toBe(365 * 24 * 3600_000);
 	});
 
 	it('the first of repeated headers counts', () => expect(retryAfterMs(answer(429, { 'retry-after': ['3', '9'] }))).toBe(3000));
@@ -66,7 +72,15 @@ describe('what is retried', () => {
 	it.each([
 		['ECONNREFUSED', false, true],
 		['ENOTFOUND', false, true],
-		['CERT', false, true],
+		['DEPTH_ZERO_SELF_SIGNED_CERT', false, true],
+		['ERR_TLS_CERT_ALTNAME_INVALID', false, true],
+		// Any other TLS error may come while the answer is read: the create may have been done.
+		['ERR_SSL_WRONG_VERSION_NUMBER', false, false],
+		['ERR_SSL_WRONG_VERSION_NUMBER', true, true],
+		// No route: can also end a connection the request was written to.
+		['EHOSTUNREACH', false, false],
+		['ENETUNREACH', false, false],
+		['EHOSTUNREACH', true, true],
 		['ECONNRESET', false, false],
 		['ETIMEDOUT', false, false],
 		['ECONNRESET', true, true],
@@ -78,9 +92,35 @@ describe('what is retried', () => {
 
 describe('the retry decision', () => {
 	const settings = { timeout: 1000, maxRetries: 3, retryDelay: 1000 };
-	it('waits the backoff, or Retry-After when the API gives one', () => {
-		expect(decideRetry({ attempt: { response: answer(503) }, retry: 1, settings, idempotent: true, elapsedMs: 0, random: 0 })).toEqual({ retry: true, waitMs: 1000 });
-		expect(decideRetry({ attempt: { response: answer(503, { 'retry-after': '7' }) }, retry: 0, settings, idempotent: true, elapsedMs: 0 })).toEqual({ retry: true, waitMs: 7000 });
+	it('waits the backoff, or Retry-After when the API gives one; only a 429 holds every request', () => {
+		expect(decideRetry({ attempt: { response: answer(503) }, retry: 1, settings, idempotent: true, elapsedMs: 0, random: 0 })).toEqual({ retry: true, waitMs: 1000, pauseAll: false });
+		expect(decideRetry({ attempt: { response: answer(503, { 'retry-after': '7' }) }, retry: 0, settings, idempotent: true, elapsedMs: 0 })).toEqual({ retry: true, waitMs: 7000, pauseAll: false });
+		expect(decideRetry({ attempt: { response: answer(429, { 'retry-after': '7' }) }, retry: 0, settings, idempotent: false, elapsedMs: 0 })).toEqual({ retry: true, waitMs: 7000, pauseAll: true });
+		expect(decideRetry({ attempt: { response: answer(429, { 'retry-after': '0' }) }, retry: 0, settings, idempotent: true, elapsedMs: 0 })).toEqual({ retry: true, waitMs: 0, pauseAll: true });
+	});
+
+	const now = Date.now();
+	it.each([
+		['0', true],
+		['0.5', true],
+		['-1', true],
+		[`${MAX_RETRY_WINDOW_MS / 1000}`, true],
+		[`${MAX_RETRY_WINDOW_MS / 1000 + 1}`, false],
+		['3600', false],
+		// Past what a timer can hold (2^31 - 1 ms, about 24.8 days).
+		[String(30 * 24 * 3600), false],
+		['9'.repeat(400), false],
+		[new Date(now - 3600_000).toUTCString(), true],
+		[new Date(now + 365 * 24 * 3600_000).toUTCString(), false],
+	])('a 429 with Retry-After %j: retried %s, and no wait (shared or not) is ever longer than the node keeps trying', (value, retried) => {
+		const decision = decideRetry({ attempt: { response: answer(429, { 'retry-after': value }) }, retry: 0, settings, idempotent: true, elapsedMs: 0 });
+		expect(decision.retry).toBe(retried);
+		if (decision.retry) expect(decision.waitMs).toBeLessThanOrEqual(MAX_RETRY_WINDOW_MS);
+		else expect(decision.stoppedBecause).toContain('(Retry-After)');
+	});
+
+	it('a 429 that will not be retried (Max Retries used up) asks for no wait at all', () => {
+		expect(decideRetry({ attempt: { response: answer(429, { 'retry-after': '60' }) }, retry: 3, settings, idempotent: true, elapsedMs: 0 })).toEqual({ retry: false });
 	});
 
 	it('stops when the retries are used up, without a further reason', () => {
@@ -109,9 +149,15 @@ describe('network error codes', () => {
 		[{ message: 'wrapped', messages: ['connect ECONNREFUSED 127.0.0.1:1'] }, 'ECONNREFUSED'],
 		[{ message: 'timeout of 500ms exceeded' }, 'ETIMEDOUT'],
 		[{ message: 'socket hang up' }, 'ECONNRESET'],
-		[{ message: 'self-signed certificate in certificate chain' }, 'CERT'],
 		[{ message: 'canceled' }, 'ERR_CANCELED'],
-		[{ message: 'something else' }, 'UNKNOWN'],
+		// n8n's NodeApiError keeps the client's code as httpCode (1.x and 2.x).
+		[{ httpCode: 'DEPTH_ZERO_SELF_SIGNED_CERT', messages: ['self-signed certificate'] }, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+		[{ httpCode: 'CERT_HAS_EXPIRED', messages: ['certificate has expired'] }, 'CERT_HAS_EXPIRED'],
+		// An unknown code is kept (for the description); TLS words alone prove nothing.
+		[{ httpCode: 'ERR_SSL_WRONG_VERSION_NUMBER', messages: ['error:0A00010B:SSL routines:ssl3_get_record:wrong version number'] }, 'ERR_SSL_WRONG_VERSION_NUMBER'],
+		[{ message: 'self-signed certificate in certificate chain' }, 'UNKNOWN'],
+		[{ message: 'write EPROTO SSL alert bad record mac' }, 'UNKNOWN'],
+		[{ httpCode: '500', message: 'something else' }, 'UNKNOWN'],
 		['not an object', 'UNKNOWN'],
 	])('%j → %s', (error, code) => expect(networkCodeOf(error)).toBe(code));
 });

@@ -175,7 +175,7 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 30000,
-			description: 'How long to wait for the API to answer one request',
+			description: 'How long one request may take, from sending it to the end of the answer',
 		},
 	],
 };

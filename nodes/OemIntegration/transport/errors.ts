@@ -7,7 +7,15 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credentials/MspcOemApi.credentials';
 import { apiErrorSchema, oemErrorSchema } from '../schemas';
-import { NOT_SENT_CODES, RESET_CODES, TIMEOUT_CODES, CANCELED_CODE } from './networkErrors';
+import {
+	CANCELED_CODE,
+	CERTIFICATE_CODES,
+	CONNECT_CODES,
+	NOT_SENT_CODES,
+	RESET_CODES,
+	TIMEOUT_CODES,
+	UNREACHABLE_CODES,
+} from './networkErrors';
 import { excerpt, redact, type Secrets } from './redact';
 import type { OemRequest } from './request';
 import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
@@ -137,6 +145,37 @@ export function statusMessage(status: number, request: OemRequest<unknown>, outc
 	return `Could not ${request.action}: ${text}`;
 }
 
+/** The error for a failure status: the answer's, or one a 2xx answer reports in its body (`note` says so). */
+function statusFailure(
+	node: INode,
+	request: OemRequest<unknown>,
+	status: number,
+	response: RawResponse,
+	secrets: Secrets,
+	outcome: Outcome,
+	note = '',
+): NodeApiError {
+	let message = statusMessage(status, request, outcome, response) + note;
+	if (!request.idempotent && status >= 500) message += uncertainText(request);
+	message = redact(message, secrets);
+	const text = bodyText(response.body);
+	return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
+		message,
+		description: foreignAnswer(status, response) ? answerDescription(text, secrets) : apiMessage(text, secrets),
+		httpCode: String(status),
+		itemIndex: request.itemIndex,
+	});
+}
+
+/**
+ * A 2xx answer whose body reports a failure: the body's `status` repeats the HTTP code (the docs),
+ * so one of 400 or more says the API did not do what was asked, whatever the HTTP code claims.
+ */
+export function reportedFailure(node: INode, request: OemRequest<unknown>, response: RawResponse, status: number, secrets: Secrets): NodeApiError {
+	const note = `. The API answered HTTP ${response.statusCode}, with status ${status} in its body`;
+	return statusFailure(node, request, status, response, secrets, { attempts: 1 }, note);
+}
+
 /** The error for a request that did not succeed: an HTTP error status or a network failure. */
 export function requestFailure(
 	node: INode,
@@ -147,27 +186,17 @@ export function requestFailure(
 	outcome: Outcome,
 ): NodeApiError {
 	const { response, networkCode } = attempt;
-	if (response) {
-		const status = response.statusCode;
-		let message = statusMessage(status, request, outcome, response);
-		if (!request.idempotent && status >= 500) message += uncertainText(request);
-		message = redact(message, secrets);
-		const text = bodyText(response.body);
-		return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
-			message,
-			description: foreignAnswer(status, response) ? answerDescription(text, secrets) : apiMessage(text, secrets),
-			httpCode: String(status),
-			itemIndex: request.itemIndex,
-		});
-	}
+	if (response) return statusFailure(node, request, response.statusCode, response, secrets, outcome);
 	const code = networkCode ?? 'UNKNOWN';
 	const through = outcome.attempts > 1 ? ` (${outcome.attempts} attempts)` : '';
 	// The code goes into the description: n8n replaces any message that names one with its own text.
 	let message: string;
-	if (code === 'CERT') {
+	if (CERTIFICATE_CODES.includes(code)) {
 		message = `Could not ${request.action}: the TLS certificate of the Base URL's host was not accepted${through}; check the credential's Base URL`;
-	} else if (NOT_SENT_CODES.includes(code)) {
+	} else if (CONNECT_CODES.includes(code)) {
 		message = `Could not ${request.action}: the MSPC OEM API could not be reached${through}; check the credential's Base URL and your network`;
+	} else if (UNREACHABLE_CODES.includes(code)) {
+		message = `Could not ${request.action}: the MSPC OEM API's host was unreachable (no route to it)${through}; check the credential's Base URL and your network`;
 	} else if (TIMEOUT_CODES.includes(code)) {
 		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms${through}; raise the Timeout option if it is just slow`;
 	} else if (RESET_CODES.includes(code)) {

@@ -25,6 +25,9 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	/** Writes to one integration, applied in input order. */
 	readonly writes = new WriteOrder();
 
+	/** Aborts when the user stops the execution; polls and editor lookups have none. */
+	readonly cancelSignal?: AbortSignal;
+
 	/** Answers of identical reads, so items asking the same thing send it once. */
 	private readonly answers = new Map<string, Promise<unknown>>();
 
@@ -37,7 +40,8 @@ export class OemExecution<Context extends OemContext = OemContext> {
 		readonly ctx: Context,
 		options: { auto?: boolean } = {},
 	) {
-		this.flow = new FlowController(options.auto ?? false);
+		this.cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+		this.flow = new FlowController(options.auto ?? false, this.cancelSignal);
 	}
 
 	/**
@@ -67,8 +71,6 @@ export class OemExecution<Context extends OemContext = OemContext> {
 
 	/** Whether the user stopped the execution. */
 	get cancelled(): boolean {
-		const { ctx } = this;
-		const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
-		return signal?.aborted === true;
+		return this.cancelSignal?.aborted === true;
 	}
 }

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { waitFor } from './wait';
 
 /** How many requests Auto starts with, and the most it ever lets run at once. */
 export const AUTO_START = 4;
@@ -27,9 +27,10 @@ export type FlowSignal =
  * The pace of one execution's requests: one controller shared by all items, so a rate limit or an
  * overloaded API slows every item, not just the one that met it.
  *
- * - After a 429 every request waits out the same pause (Retry-After), then they go on one at a
- *   time and widen by one request per round of successes, so a still-limited API sees a trickle,
- *   not a burst (TCP's restart after a timeout).
+ * - After a 429 that will be retried every request waits out the same pause (as long as that
+ *   retry waits: see decideRetry), then they go on one at a time and widen by one request per round
+ *   of successes, so a still-limited API sees a trickle, not a burst (TCP's restart after a
+ *   timeout). A stopped execution ends the pause at once.
  * - Auto (the default): a congestion window in the manner of TCP, with a delay signal as in
  *   Netflix's gradient limiter. It starts at AUTO_START, doubles per round of clean, fast answers
  *   (slow start), then grows by one per round; a 5xx, a network failure or latency above
@@ -55,7 +56,11 @@ export class FlowController {
 	/** After a 429, growth is one per round whatever the mode. */
 	private rateLimited = false;
 
-	constructor(readonly auto: boolean) {
+	constructor(
+		readonly auto: boolean,
+		/** The execution's cancel signal, where it has one. */
+		private readonly cancel?: AbortSignal,
+	) {
 		this.limit = auto ? AUTO_START : Infinity;
 		this.threshold = auto ? AUTO_MAX : Infinity;
 	}
@@ -68,8 +73,10 @@ export class FlowController {
 	/** Waits until a request may go; returns how to report how it went. */
 	async enter(): Promise<(signal: FlowSignal) => void> {
 		for (;;) {
+			// A stopped execution waits for nothing; its request is then not sent (see `send`).
+			if (this.cancel?.aborted) break;
 			const wait = this.pausedUntil - Date.now();
-			if (wait > 0) await sleep(wait);
+			if (wait > 0) await waitFor(wait, this.cancel);
 			else if (this.inFlight < Math.max(1, Math.floor(this.limit))) break;
 			else await new Promise<void>((resolve) => this.waiters.push(resolve));
 		}

@@ -1,17 +1,17 @@
 import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import type { ZodTypeDef, ZodType } from 'zod';
 
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
-import type { OemExecution } from './execution';
-import { CANCELED_CODE, NOT_SENT_CODES, networkCodeOf } from './networkErrors';
+import type { OemContext, OemExecution } from './execution';
+import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
-import { decideRetry, retryAfterMs, backoff, type Attempt, type RawResponse } from './retry';
+import { decideRetry, type Attempt, type RawResponse } from './retry';
 import type { FlowSignal } from './flowControl';
 import { checkedSettings, type RequestSettings } from './settings';
 import { buildPath, resolveBaseUrl } from './url';
+import { waitFor } from './wait';
 
 export interface OemRequest<T> {
 	method: IHttpRequestMethods;
@@ -33,6 +33,8 @@ export interface OemRequest<T> {
 	 * came, and how to check. Default: the integration create's words.
 	 */
 	uncertain?: { maybe: string; check: string };
+	/** The answer carries nothing the operation uses, so an empty 2xx body is success too. */
+	emptyAnswerIsSuccess?: boolean;
 	/** Extra words for a 404 or 409, saying what to do. */
 	hints?: Partial<Record<number, string>>;
 	itemIndex?: number;
@@ -51,19 +53,31 @@ export async function oemApiRequest<T>(execution: OemExecution, request: OemRequ
 	return await execution.shared(key, async () => await sendRequest(execution, request));
 }
 
-/** One attempt through n8n's helper, which applies the credential type's `authenticate`. */
+/**
+ * One attempt through n8n's helper, which applies the credential type's `authenticate`. It ends
+ * at `timeoutMs` however the answer arrives (n8n's own `timeout` only measures silence: an answer
+ * trickling in would hold it for ever) or when the execution is stopped.
+ */
 async function send(
 	execution: OemExecution,
 	options: IHttpRequestOptions,
 	credentialsDecrypted: ICredentialsDecrypted,
+	timeoutMs: number,
 ): Promise<Attempt> {
-	const { ctx } = execution;
+	const { ctx, cancelSignal } = execution;
+	if (cancelSignal?.aborted) return { networkCode: CANCELED_CODE };
+	const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
+	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
+	// n8n's helper (1.x and 2.x alike) sets the request's abortSignal to its context's execution
+	// cancel signal: it is called on a context whose cancel signal is this one.
+	const context = Object.create(ctx, { getExecutionCancelSignal: { value: () => abortSignal } }) as OemContext;
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, { ...options, abortSignal }, {
 			credentialsDecrypted,
 		})) as RawResponse;
 		return { response };
 	} catch (error) {
+		if (timeout.aborted && !cancelSignal?.aborted) return { networkCode: 'ETIMEDOUT' };
 		// The caught error may hold the request options, body and secrets included: keep only its code.
 		return { networkCode: networkCodeOf(error) };
 	}
@@ -76,7 +90,7 @@ function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
 	if (status === undefined) {
 		// Refused, unreachable or cancelled says nothing about load; a timeout or a reset does.
 		const code = attempt.networkCode ?? '';
-		return NOT_SENT_CODES.includes(code) || code === CANCELED_CODE ? { kind: 'neutral' } : { kind: 'overloaded' };
+		return [...NOT_SENT_CODES, ...UNREACHABLE_CODES, CANCELED_CODE].includes(code) ? { kind: 'neutral' } : { kind: 'overloaded' };
 	}
 	if (status >= 500) return { kind: 'overloaded' };
 	return status < 300 ? { kind: 'success', latencyMs } : { kind: 'neutral' };
@@ -104,7 +118,6 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		// (No redirect is followed: the credential's authenticate turns that off.)
-		timeout: settings.timeout,
 	};
 
 	const started = Date.now();
@@ -112,21 +125,23 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): 
 	for (let retry = 0; ; retry++) {
 		const leave = await flow.enter();
 		const sentAt = Date.now();
-		const attempt = await send(execution, { ...options }, credential);
+		const attempt = await send(execution, options, credential, settings.timeout);
+		const signal = flowSignal(attempt, Date.now() - sentAt);
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
-		const random = Math.random();
-		if (status === 429) flow.pause(retryAfterMs(attempt.response!) ?? backoff(retry, settings, random));
-		leave(flowSignal(attempt, Date.now() - sentAt));
 		if (status !== undefined && status >= 200 && status < 300) {
+			leave(signal);
 			return parseSuccess(node, request, attempt.response!, secrets);
 		}
-		const decision = decideRetry({ attempt, retry, settings, idempotent: request.idempotent, elapsedMs: Date.now() - started, random });
+		const decision = decideRetry({ attempt, retry, settings, idempotent: request.idempotent, elapsedMs: Date.now() - started });
+		// Set before the others are let go, so none of them slips out ahead of the pause.
+		if (decision.retry && decision.pauseAll) flow.pause(decision.waitMs);
+		leave(signal);
 		if (!decision.retry || execution.cancelled) {
 			if (!decision.retry) outcome.stoppedBecause = decision.stoppedBecause;
 			throw requestFailure(node, request, attempt, secrets(), settings, outcome);
 		}
-		// After a 429 the flow controller does the waiting, for every item alike.
-		if (status !== 429) await sleep(decision.waitMs);
+		// A rate limit's pause is waited out in flow.enter(), by every item alike.
+		if (!decision.pauseAll) await waitFor(decision.waitMs, execution.cancelSignal);
 	}
 }

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import type { ZodIssue } from 'zod';
 
-import { unexpectedAnswerError } from './errors';
+import { reportedFailure, unexpectedAnswerError } from './errors';
 import type { OemRequest } from './request';
 import type { Secrets } from './redact';
 import type { RawResponse } from './retry';
@@ -29,18 +29,28 @@ export type UnexpectedAnswer =
 	| { kind: 'empty' | 'notJson' | 'html' }
 	| { kind: 'shape'; issues: ZodIssue[] };
 
+/** The failure status a body reports (`status`, or the Alerts API's `statusCode`), if it reports one. */
+function reportedFailureStatus(json: unknown): number | undefined {
+	if (typeof json !== 'object' || json === null) return undefined;
+	const { status, statusCode } = json as Record<string, unknown>;
+	return [status, statusCode].find((code): code is number => typeof code === 'number' && code >= 400 && code < 600);
+}
+
 /**
  * The validated, shaped body of a 2xx answer; anything else is an error that says what came instead.
  * `secrets` is asked for only when there is an error to clean.
  */
 export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: RawResponse, secrets: () => Secrets): T {
 	const text = bodyText(response.body);
-	if (text.trim() === '') throw unexpectedAnswerError(node, request, response, text, { kind: 'empty' }, secrets());
-	const json = parseJson(text);
+	const empty = text.trim() === '';
+	if (empty && !request.emptyAnswerIsSuccess) throw unexpectedAnswerError(node, request, response, text, { kind: 'empty' }, secrets());
+	const json = empty ? {} : parseJson(text);
 	if (json === undefined) {
 		const kind = looksLikeHtml(text) ? 'html' : 'notJson';
 		throw unexpectedAnswerError(node, request, response, text, { kind }, secrets());
 	}
+	const failureStatus = reportedFailureStatus(json);
+	if (failureStatus !== undefined) throw reportedFailure(node, request, response, failureStatus, secrets());
 	const parsed = request.schema.safeParse(json);
 	if (parsed.success) return parsed.data;
 	throw unexpectedAnswerError(node, request, response, text, { kind: 'shape', issues: parsed.error.issues }, secrets());

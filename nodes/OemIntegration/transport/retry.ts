@@ -43,9 +43,18 @@ export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
 	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
 }
 
-/** What to do after a failed attempt: wait and try again, or stop (and why, when it is not obvious). */
-export type RetryDecision = { retry: true; waitMs: number } | { retry: false; stoppedBecause?: string };
+/**
+ * What to do after a failed attempt: wait and try again, or stop (and why, when it is not obvious).
+ * `pauseAll`: the wait is a rate limit's (429), which every request of the execution waits out.
+ */
+export type RetryDecision = { retry: true; waitMs: number; pauseAll: boolean } | { retry: false; stoppedBecause?: string };
 
+/**
+ * The one place that decides what a failure means for waiting: whether to retry, how long to wait
+ * (Retry-After, else the backoff), whether every request waits too (a 429), all within the time
+ * the node keeps trying one request. A wait is only ever taken for a retry, so no wait outlasts
+ * that time.
+ */
 export function decideRetry(options: {
 	attempt: Attempt;
 	/** 0 for the first retry. */
@@ -69,5 +78,5 @@ export function decideRetry(options: {
 					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`,
 		};
 	}
-	return { retry: true, waitMs };
+	return { retry: true, waitMs, pauseAll: attempt.response?.statusCode === 429 };
 }

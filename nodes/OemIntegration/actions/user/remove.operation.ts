@@ -27,6 +27,8 @@ export async function execute(
 		path: ['user'],
 		body: { organizationOemToken },
 		schema: deletedSchema,
+		// The API's 201 holds only {status, message}: a 204 or a 200 with no body says as much.
+		emptyAnswerIsSuccess: true,
 		action: 'remove the user',
 		// Sent twice, it would remove a second user.
 		idempotent: false,
