@@ -4,6 +4,7 @@
  * resolution says, with its own client credentials; a credential without expressions is still
  * read once per execution.
  */
+import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
 import { startSandbox, type RunningSandbox } from '../../sandbox';
 import { runNode } from '../helpers/workflow';
 
@@ -79,6 +80,23 @@ describe('a credential with expressions is resolved for each item', () => {
 		expect(output.slice(1).every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 1)).toBe(true);
 		expect(east.requests).toHaveLength(0);
 		expect(clientIds(west)).toEqual(['west-client']);
+	});
+});
+
+describe('an expression in any one field makes each item read its own', () => {
+	const userFields = new MspcOemApi().properties.filter((property) => property.type !== 'hidden').map((property) => property.name);
+
+	it.each(userFields)('%s', async (field) => {
+		const literal: Record<string, string> = { baseUrl: east.url, clientId: 'east-client', clientSecret: SECRET, scope: 'vendor_manage' };
+		// An expression that gives the very value: only its being an expression tells.
+		const credentials = { ...literal, [field]: `={{ ${JSON.stringify(literal[field])} }}` };
+		const { output, credentialReads } = await runNode({
+			credentials,
+			parameters: ORGANIZATION_CREATE,
+			items: [0, 1, 2].map((i) => ({ company: `MSP ${i}`, email: `owner@msp${i}.example` })),
+		});
+		expect(output.map((item) => typeof item.json.organizationOemToken)).toEqual(['string', 'string', 'string']);
+		expect(credentialReads).toBe(3);
 	});
 });
 
