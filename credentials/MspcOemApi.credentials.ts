@@ -13,6 +13,18 @@ import { baseUrlProblem } from '../nodes/OemIntegration/transport/url';
 /** The credential type's name, as nodes, workflows and tests refer to it. */
 export const CREDENTIAL_TYPE = 'mspcOemApi';
 
+/** Names of the fields a user fills in, which the node sends (the Base URL as the address). */
+const USER_FIELDS = ['baseUrl', 'clientId', 'clientSecret', 'scope'];
+
+/**
+ * A hidden field n8n resolves with the others on every read: `false` when none of the user's
+ * fields is an expression, so the values cannot differ between items (or between reads).
+ * `$rawParameter['&name']` is a sibling field's stored value, before n8n resolves it. Anything
+ * else than `false` (an older n8n, a stored value) means: the values may differ per item.
+ */
+export const FIELDS_USE_EXPRESSIONS = 'fieldsUseExpressions';
+const FIELDS_USE_EXPRESSIONS_CHECK = `={{ ${JSON.stringify(USER_FIELDS)}.some((name) => String($rawParameter['&' + name]).startsWith('=')) }}`;
+
 /** The body fields every OEM API call carries; the API has no auth header and no token exchange. */
 export function oemAuthFields(credentials: ICredentialDataDecryptedObject) {
 	return {
@@ -110,6 +122,12 @@ export class MspcOemApi implements ICredentialType {
 			type: 'string',
 			default: 'vendor_manage',
 			description: 'The OAuth scope MSPCentric issued with your client credentials',
+		},
+		{
+			displayName: 'Fields Use Expressions',
+			name: FIELDS_USE_EXPRESSIONS,
+			type: 'hidden',
+			default: FIELDS_USE_EXPRESSIONS_CHECK,
 		},
 	];
 

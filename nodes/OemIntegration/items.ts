@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { maybeDoneWarning } from './transport/errors';
 import { OemExecution } from './transport/execution';
 
 /** What an operation does for one input item: the JSON of the output items it yields. */
@@ -98,8 +99,9 @@ export function itemList(indexes: number[]): string {
 
 /**
  * When the node stops at a failure, the output of every other item is lost, though some of them
- * were carried out (before it, or beside it with Items at Once above 1). The error's description
- * says which, so the user knows what a rerun repeats.
+ * were carried out (before it, or beside it with Items at Once above 1), and some failed in a way
+ * that leaves open whether the API did it. The error's description says which, so the user knows
+ * what a rerun repeats.
  */
 function withStopReport(
 	error: Error,
@@ -112,14 +114,19 @@ function withStopReport(
 	if (inputCount < 2) return error;
 	const done: number[] = [];
 	for (let index = 0; index < inputCount; index++) if (results[index]) done.push(index);
-	const otherFailures = [...failures.keys()].filter((index) => index !== failedIndex);
+	const maybeDone: string[] = [];
+	const otherFailures: number[] = [];
+	for (const index of [...failures.keys()].sort((a, b) => a - b)) {
+		if (index === failedIndex) continue;
+		const warning = maybeDoneWarning(failures.get(index));
+		if (warning) maybeDone.push(`item ${index} (${warning})`);
+		else otherFailures.push(index);
+	}
 	const notStarted = Array.from({ length: inputCount - started }, (_, k) => started + k);
 	const lines = [`The node stopped at input item ${failedIndex}; the output of the other items is lost.`];
-	lines.push(
-		done.length > 0
-			? `Carried out before it stopped (a rerun repeats them): ${itemList(done)}.`
-			: 'No other input item was carried out.',
-	);
+	if (done.length > 0) lines.push(`Carried out before it stopped (a rerun repeats them): ${itemList(done)}.`);
+	else if (maybeDone.length === 0) lines.push('No other input item was carried out.');
+	if (maybeDone.length > 0) lines.push(`May have been carried out, check before rerunning: ${maybeDone.join('; ')}.`);
 	if (otherFailures.length > 0) lines.push(`Also failed: ${itemList(otherFailures)}.`);
 	if (notStarted.length > 0) lines.push(`Not started: ${itemList(notStarted)}.`);
 	const report = lines.join(' ');

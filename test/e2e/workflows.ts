@@ -115,17 +115,17 @@ function n(
 const credentialRef = (id = GOOD_CREDENTIAL_ID) => ({ [CREDENTIAL_TYPE]: { id, name: 'MSPC OEM Sandbox' } });
 
 /** Our node with the sandbox credential. */
-function oem(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): N8nNode {
+export function oem(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): N8nNode {
 	return n(name, NODE_TYPE, 1, parameters, { credentials: credentialRef(), ...extra });
 }
 
 /** A Code node ("Run Once for All Items" unless `perItem`). */
-function code(name: string, jsCode: string, perItem = false): N8nNode {
+export function code(name: string, jsCode: string, perItem = false): N8nNode {
 	return n(name, 'n8n-nodes-base.code', 2, perItem ? { mode: 'runOnceForEachItem', jsCode } : { jsCode });
 }
 
 /** A linear workflow: Start → nodes[0] → nodes[1] → … (positions laid out left to right). */
-function chain(id: string, name: string, nodes: N8nNode[], extra: Record<string, unknown> = {}) {
+export function chain(id: string, name: string, nodes: N8nNode[], extra: Record<string, unknown> = {}) {
 	const all = [{ ...manualTrigger }, ...nodes].map((node, i) => ({ ...node, position: [i * 220, 0] }));
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < all.length - 1; i++) {

@@ -23,6 +23,10 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type IVersionedNodeType,
 	type IConnections,
+	type ICredentialsExpressionResolveValues,
+	type IExecuteData,
+	type INodeParameters,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, MspcOemApi } from '../../credentials/MspcOemApi.credentials';
@@ -70,12 +74,29 @@ export class TestNodeTypes implements INodeTypes {
 
 const credentialType = new MspcOemApi();
 
-/** Holds the credential data like n8n's store does and authenticates with our credential type. */
+/** The node n8n's credentials helper resolves expressions for when no item is given (trigger, editor). */
+const CREDENTIAL_MOCK_NODE: INode = { id: 'mock', name: 'mock', type: 'mock', typeVersion: 1, position: [0, 0], parameters: {} };
+const mockNodeTypes = new TestNodeTypes({
+	mock: { description: { properties: [] } } as unknown as INodeType,
+});
+
+/**
+ * Holds the credential data like n8n's store does, gives it as n8n's credentials helper does
+ * (defaults filled in, then every expression resolved: for the item n8n names, or without item
+ * data), and authenticates with our credential type.
+ */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How often n8n read (in a real n8n: queried and decrypted) the credential. */
 	reads = 0;
 
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	/**
+	 * @param beforeRequest runs before each request is authenticated (and sent), with its options;
+	 *   a test can hold a request back with it.
+	 */
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly beforeRequest?: (options: IHttpRequestOptions) => Promise<void>,
+	) {
 		super();
 	}
 
@@ -84,6 +105,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) {
+		await this.beforeRequest?.(options);
 		return await credentialType.authenticate(credentials, options);
 	}
 
@@ -99,9 +121,35 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 
-	async getDecrypted() {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		_type: string,
+		mode: WorkflowExecuteMode,
+		executeData?: IExecuteData,
+		_raw?: boolean,
+		resolveFor?: ICredentialsExpressionResolveValues,
+	) {
 		this.reads++;
-		return { ...this.data };
+		const data = NodeHelpers.getNodeParameters(credentialType.properties, this.data as INodeParameters, true, false, null, null)!;
+		if (resolveFor) {
+			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = resolveFor;
+			return workflow.expression.getParameterValue(
+				data,
+				runExecutionData,
+				runIndex,
+				itemIndex,
+				node.name,
+				connectionInputData,
+				mode,
+				{},
+				executeData,
+				false,
+				data,
+			) as ICredentialDataDecryptedObject;
+		}
+		const workflow = new Workflow({ nodes: [CREDENTIAL_MOCK_NODE], connections: {}, active: false, nodeTypes: mockNodeTypes });
+		return workflow.expression.getComplexParameterValue(CREDENTIAL_MOCK_NODE, data, mode, {}, undefined, undefined, data) as ICredentialDataDecryptedObject;
 	}
 
 	async updateCredentials() {}
@@ -122,6 +170,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Stops the execution when it aborts, as the editor's Stop button does. */
 	cancel?: AbortSignal;
+	/** Runs before each request is sent, with its options (body without the client credentials). */
+	beforeRequest?: (options: IHttpRequestOptions) => Promise<void>;
 }
 
 export interface RunResult {
@@ -193,7 +243,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	} as never);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
-	const credentialsHelper = new TestCredentialsHelper(options.credentials);
+	const credentialsHelper = new TestCredentialsHelper(options.credentials, options.beforeRequest);
 	const additionalData = additionalDataFor(options.credentials, { hooks, credentialsHelper });
 	const runExecutionData = createRunExecutionData({
 		executionData: {

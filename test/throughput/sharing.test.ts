@@ -98,6 +98,21 @@ describe('list requests shared across items', () => {
 		expect(output.filter((item) => (item.pairedItem as { item: number }).item === 2)).toHaveLength(11); // 1, 10–19
 	});
 
+	it("items with their own Max Retries do not share a read: one item's budget never decides another's", async () => {
+		// the first two list requests fail: item 0 (no retries) fails, item 1 (3 retries) gets the list
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 500, times: 2 });
+		const { output } = await runNode({
+			credentials: env.credentials,
+			parameters: vendorParameters({ options: { maxRetries: '={{ $json.retries }}', retryDelay: 1 } }),
+			items: [{ retries: 0 }, { retries: 3 }],
+			continueOnFail: true,
+		});
+		const ofItem = (i: number) => output.filter((item) => (item.pairedItem as { item: number }).item === i);
+		expect(ofItem(0).map((item) => item.json.error)).toEqual(['Could not list the vendors: the MSPC OEM API failed with a server error (500)']);
+		expect(ofItem(1)).toHaveLength(env.sandbox.state().vendors.length);
+		expect(env.sandbox.requests).toHaveLength(3);
+	});
+
 	it('Integration: List for 40 items with the same token sends one request', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,

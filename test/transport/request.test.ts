@@ -3,7 +3,7 @@
  * own Discord v2 transport test does: which attempts go out, when, and with what credential.
  * The same rules against a real server are in test/faults/retries.test.ts.
  */
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import { NodeApiError, type IHttpRequestOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { OemExecution } from '../../nodes/OemIntegration/transport/execution';
@@ -122,6 +122,17 @@ it('identical reads of one execution share one request; a new execution asks aga
 	const second = fakeExecution([ok({ vendors: [] })]);
 	await settle(oemApiRequest(second.execution, list));
 	expect(second.sent).toHaveLength(1);
+});
+
+it("a shared read's failure names each item that shared it, each with an error of its own", async () => {
+	const list: OemRequest<unknown> = { ...update, method: 'POST', path: ['vendor'], body: {}, shareAcrossItems: true, settings: { ...update.settings!, maxRetries: 0 } };
+	const { execution, sent } = fakeExecution([status(400)]);
+	const errors = await Promise.all([0, 2, 5].map(async (itemIndex) => (await settle(oemApiRequest(execution, { ...list, itemIndex }))).error));
+	expect(sent).toHaveLength(1);
+	expect(errors.map((error) => (error as NodeApiError).context.itemIndex)).toEqual([0, 2, 5]);
+	expect(new Set(errors).size).toBe(3);
+	expect(errors.map((error) => error?.message)).toEqual(Array(3).fill(errors[0]?.message));
+	expect(errors.every((error) => error instanceof NodeApiError)).toBe(true);
 });
 
 // (No redirect is followed: the credential's authenticate() sets that; see test/node/credential.test.ts.)

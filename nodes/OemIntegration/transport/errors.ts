@@ -31,10 +31,28 @@ export interface Outcome {
 
 const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
 const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
-const uncertainText = (request: OemRequest<unknown>) => {
+const uncertainWarning = (request: OemRequest<unknown>) => {
 	const { maybe, check } = uncertainOf(request);
-	return `. ${maybe} anyway: ${check} before running this item again`;
+	return `${maybe} anyway: ${check} before running this item again`;
 };
+
+/** Where an error keeps the warning that what failed may have been done all the same. */
+const MAYBE_DONE = Symbol('maybeDone');
+
+/** Marks the error of a request that may have been carried out although it failed. */
+function maybeDone<E extends Error>(error: E, warning: string): E {
+	Object.defineProperty(error, MAYBE_DONE, { value: warning });
+	return error;
+}
+
+/**
+ * For an error whose request may have been carried out (no clear answer to a request that is
+ * not idempotent), the warning its message ends with: what may have been done, and how to check.
+ */
+export function maybeDoneWarning(error: unknown): string | undefined {
+	const warning = error instanceof Error ? (error as Error & { [MAYBE_DONE]?: unknown })[MAYBE_DONE] : undefined;
+	return typeof warning === 'string' ? warning : undefined;
+}
 
 /** "an HTML page (title: 502 Bad Gateway)". */
 function describeHtml(text: string, secrets: Secrets): string {
@@ -64,16 +82,18 @@ export function unexpectedAnswerError(
 		shape: `a body of an unexpected shape (${issues})`,
 	}[problem.kind];
 	let message = `Could not ${request.action}: the MSPC OEM API answered ${response.statusCode} with ${detail}`;
-	if (!request.idempotent) {
-		message += `. The API reported success, so it was probably done: ${uncertainOf(request).check} before running this item again`;
-	}
+	const warning = request.idempotent
+		? undefined
+		: `The API reported success, so it was probably done: ${uncertainOf(request).check} before running this item again`;
+	if (warning) message += `. ${warning}`;
 	const start = text.trim() ? ` Start of the answer: ${excerpt(text, secrets, 200)}` : '';
-	return new NodeApiError(node, { message: 'Unexpected response', httpCode: String(response.statusCode) } as JsonObject, {
+	const error = new NodeApiError(node, { message: 'Unexpected response', httpCode: String(response.statusCode) } as JsonObject, {
 		message: redact(message, secrets),
 		description: `Check that the credential's Base URL points at the MSPC OEM API.${start}`,
 		httpCode: String(response.statusCode),
 		itemIndex: request.itemIndex,
 	});
+	return warning ? maybeDone(error, warning) : error;
 }
 
 /** The API's own words from an error body, if it sent any. */
@@ -156,15 +176,17 @@ function statusFailure(
 	note = '',
 ): NodeApiError {
 	let message = statusMessage(status, request, outcome, response) + note;
-	if (!request.idempotent && status >= 500) message += uncertainText(request);
+	const warning = !request.idempotent && status >= 500 ? uncertainWarning(request) : undefined;
+	if (warning) message += `. ${warning}`;
 	message = redact(message, secrets);
 	const text = bodyText(response.body);
-	return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
+	const error = new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
 		message,
 		description: foreignAnswer(status, response) ? answerDescription(text, secrets) : apiMessage(text, secrets),
 		httpCode: String(status),
 		itemIndex: request.itemIndex,
 	});
+	return warning ? maybeDone(error, warning) : error;
 }
 
 /**
@@ -207,10 +229,12 @@ export function requestFailure(
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
 	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
-	if (!request.idempotent && !NOT_SENT_CODES.includes(code)) message += uncertainText(request);
-	return new NodeApiError(node, { message } as JsonObject, {
+	const warning = !request.idempotent && !NOT_SENT_CODES.includes(code) ? uncertainWarning(request) : undefined;
+	if (warning) message += `. ${warning}`;
+	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,
 		itemIndex: request.itemIndex,
 	});
+	return warning ? maybeDone(error, warning) : error;
 }

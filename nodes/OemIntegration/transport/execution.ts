@@ -7,11 +7,19 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
 import { WriteOrder } from './writeOrder';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export type OemCredential = ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
+
+/** One read of the credential, and whether its values hold for every item. */
+interface CredentialRead {
+	credential: OemCredential;
+	forEveryItem: boolean;
+}
 
 /**
  * What the requests of one execution share, made once per execution (per editor lookup, per poll) and
@@ -31,7 +39,10 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	/** Answers of identical reads, so items asking the same thing send it once. */
 	private readonly answers = new Map<string, Promise<unknown>>();
 
-	private credential?: Promise<ICredentialsDecrypted>;
+	/** The credential as read for each item; the first read is the one every item can share. */
+	private readonly credentialReads = new Map<number, Promise<CredentialRead>>();
+
+	private firstCredentialRead?: Promise<CredentialRead>;
 
 	private nodeCopy?: INode;
 
@@ -45,16 +56,35 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	}
 
 	/**
-	 * The credential, read (a database query and a decryption in n8n) once per execution and
-	 * handed to n8n's request helper, which then applies the credential type's `authenticate`
-	 * without reading it again.
+	 * The credential for an item, handed to n8n's request helper, which then applies the credential
+	 * type's `authenticate` without reading it again. A read is a database query and a decryption in
+	 * n8n, and resolves the credential's expressions for that item: they can use anything an
+	 * expression can (the item's data and index, other nodes' items, the time, $secrets...). So the
+	 * first read is shared by every item only when it shows that no field is an expression (then
+	 * nothing can differ); otherwise each item reads its own, once however many requests it makes.
+	 * Contexts without items (the trigger, the editor's lookups) read once.
 	 */
-	async credentials(itemIndex?: number): Promise<ICredentialsDecrypted & { data: ICredentialDataDecryptedObject }> {
-		this.credential ??= this.ctx.getCredentials(CREDENTIAL_TYPE, itemIndex).then((data) => {
-			const reference = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-			return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
-		});
-		return (await this.credential) as ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
+	async credentials(itemIndex = 0): Promise<OemCredential> {
+		this.firstCredentialRead ??= this.credentialRead(itemIndex);
+		// A failed first read says nothing about the other items: they read their own.
+		const first = await this.firstCredentialRead.catch(() => undefined);
+		if (first?.forEveryItem) return first.credential;
+		return (await this.credentialRead(itemIndex)).credential;
+	}
+
+	private async credentialRead(itemIndex: number): Promise<CredentialRead> {
+		let read = this.credentialReads.get(itemIndex);
+		if (!read) {
+			read = this.ctx.getCredentials(CREDENTIAL_TYPE, itemIndex).then((data) => {
+				const reference = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+				return {
+					credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data },
+					forEveryItem: data[FIELDS_USE_EXPRESSIONS] === false,
+				};
+			});
+			this.credentialReads.set(itemIndex, read);
+		}
+		return await read;
 	}
 
 	/** The answer of `key`, asked once per execution. */

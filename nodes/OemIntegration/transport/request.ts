@@ -1,9 +1,10 @@
 import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeError } from 'n8n-workflow';
 import type { ZodTypeDef, ZodType } from 'zod';
 
-import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
-import type { OemContext, OemExecution } from './execution';
+import type { OemContext, OemCredential, OemExecution } from './execution';
 import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
@@ -48,9 +49,36 @@ export interface OemRequest<T> {
 
 /** The one way the node talks to the OEM API. */
 export async function oemApiRequest<T>(execution: OemExecution, request: OemRequest<T>): Promise<T> {
-	if (!request.shareAcrossItems) return await sendRequest(execution, request);
-	const key = JSON.stringify([request.method, request.path, request.body ?? {}]);
-	return await execution.shared(key, async () => await sendRequest(execution, request));
+	const credential = await execution.credentials(request.itemIndex);
+	if (!request.shareAcrossItems) return await sendRequest(execution, request, credential);
+	// Items share an answer only when they would send the very same request with the very same
+	// settings: the shared attempts then went exactly as each item's own would have (an item with
+	// more retries or a longer timeout than another asks on its own), and never with another
+	// item's credential.
+	const key = JSON.stringify([
+		request.method,
+		request.path,
+		request.body ?? {},
+		credential.data.baseUrl,
+		oemAuthFields(credential.data),
+		checkedSettings(request.settings),
+	]);
+	try {
+		return await execution.shared(key, async () => await sendRequest(execution, request, credential));
+	} catch (error) {
+		throw forItem(error, request.itemIndex);
+	}
+}
+
+/**
+ * A shared request's error, as the given item's: the same error, naming that item. Each item
+ * gets its own object, as the runner adds to an item's error (its stop report).
+ */
+function forItem(error: unknown, itemIndex: number | undefined): unknown {
+	if (!(error instanceof NodeError) || itemIndex === undefined || error.context.itemIndex === itemIndex) return error;
+	const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as NodeError;
+	copy.context = { ...error.context, itemIndex };
+	return copy;
 }
 
 /**
@@ -97,10 +125,9 @@ function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
 }
 
 /** Attempts until success, a failure not worth retrying, or the retry budget is spent. */
-async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>): Promise<T> {
+async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, credential: OemCredential): Promise<T> {
 	const { flow, node } = execution;
 	const settings = checkedSettings(request.settings);
-	const credential = await execution.credentials(request.itemIndex);
 	const credentials = credential.data;
 	const baseUrl = resolveBaseUrl(node, credentials.baseUrl);
 	const path = buildPath(node, request.path, request.action, request.itemIndex);
