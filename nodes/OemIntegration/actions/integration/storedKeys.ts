@@ -70,6 +70,18 @@ export async function listedIntegration(
 	};
 }
 
+/**
+ * Fails the item, before anything is sent, when the integration is external: it is set up
+ * through the vendor and has no stored credentials to replace. `whatToDo` ends with a full stop.
+ */
+export function refuseExternal(ctx: IExecuteFunctions, itemIndex: number, integration: StoredIntegration, whatToDo: string): void {
+	if (!integration.external) return;
+	throw new NodeOperationError(ctx.getNode(), 'Could not update the integration: it is an external integration, which has no stored credentials to replace', {
+		itemIndex,
+		description: `External integrations are set up through the vendor, not with credentials. ${whatToDo} Nothing was sent.`,
+	});
+}
+
 /** Whether the user allowed updates to drop or blank stored keys (saved as Remove Blank Fields, its earlier name). */
 export const removalAllowed = (ctx: IExecuteFunctions, itemIndex: number) =>
 	ctx.getNodeParameter('removeBlankFields', itemIndex, false) === true;
