@@ -80,10 +80,14 @@ export const integrationListZodSchema = z
 	.object({ integrations: z.array(integrationSchema) })
 	.passthrough();
 
-/** Create and update both answer with the integration they touched. */
+/**
+ * Create and update both answer with the integration they touched. Only its documented fields
+ * are kept (and output): an API that echoes the credentials it stored must not put them into
+ * the execution. A wrong `integrationKind` is left out rather than failing a write that was done.
+ */
 export const integrationMutationSchema = z
 	.object({
-		integration: z.object({ id, vendorId: id.optional() }).passthrough(),
+		integration: z.object({ id, vendorId: id.optional(), integrationKind: z.string().optional().catch(undefined) }),
 	})
 	.passthrough();
 
