@@ -85,12 +85,28 @@ describe('a secret the request carried is removed in every form a server echoes 
 	});
 
 	it('values too short to matter are left alone, and so is everything else', () => {
-		expect(redact('abc: a normal message, tok/en, client-secret', secrets)).toBe('abc: a normal message, tok/en, client-secret');
+		// (a start of a secret at the very end is a cut echo: see below)
+		expect(redact('abc: a normal message, client-secret, tok/en', secrets)).toBe('abc: a normal message, client-secret, tok/en');
 	});
 
 	it('the longest first, so a secret containing another goes whole', () => {
 		const nested = secretsOf({ clientSecret: 'abcd' }, { organizationOemToken: 'abcd-efgh' });
 		expect(redact('x abcd-efgh y', nested)).toBe('x [redacted] y');
+	});
+
+	it.each([
+		['at the end of the text', 'rejected: client-secr', 'rejected: [redacted]'],
+		['before a cut marker', 'rejected: {"x":"client-secr…"}', 'rejected: {"x":"[redacted]…"}'],
+		['before three dots', 'rejected: client-secre... (cut)', 'rejected: [redacted]... (cut)'],
+		['URL-encoded, before a cut marker', 'rejected: v%C3%A4lue%20key%2F...', 'rejected: [redacted]...'],
+		['JSON-escaped at the end', 'rejected: \\"v\\u00e4lue key', 'rejected: \\"[redacted]'],
+	])('the start of a secret where a server cut its echo: %s', (_where, text, shown) => {
+		expect(redact(text, secrets)).toBe(shown);
+	});
+
+	it('a cut start shorter than 8 characters, or one followed by more text, is left alone', () => {
+		expect(redact('rejected: client-', secrets)).toBe('rejected: client-');
+		expect(redact('rejected: client-secr and more', secrets)).toBe('rejected: client-secr and more');
 	});
 
 	it('an excerpt is cut after redaction, so no secret is cut in half', () => {

@@ -39,14 +39,17 @@ const MIN_LENGTH = 4;
 
 /**
  * The text with every secret replaced, whether it comes as sent, escaped or encoded (once or more,
- * in any mix; see `decodeOnce`), or inside base64.
+ * in any mix; see `decodeOnce`), or inside base64; and so is the start of a secret where the
+ * text was cut (see `cutStarts`).
  */
 export function redact(text: string, secrets: Secrets): string {
 	if (!secrets.decoded.length && !secrets.literal.length) return text;
 	const spans: Array<[number, number]> = [];
 	const find = (haystack: string, needles: string[], span: (at: number, length: number) => [number, number]) => {
+		const ends = cutEnds(haystack);
 		for (const needle of needles) {
 			for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) spans.push(span(at, needle.length));
+			for (const [at, length] of cutStarts(haystack, needle, ends)) spans.push(span(at, length));
 		}
 	};
 	find(text, secrets.literal, (at, length) => [at, at + length]);
@@ -79,6 +82,64 @@ export function excerpt(text: string, secrets: Secrets, max: number): string {
 	// re-serialising a JSON answer decodes one layer of escapes.
 	const clean = redact(withoutTokens(redact(text, secrets)), secrets).replace(/\s+/g, ' ').trim();
 	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cut echoes
+//
+// A server that echoes only the start of what it rejected can cut a secret in half. Where the
+// text ends, or where a marker says it was cut, a run that is the start of a secret (at least
+// MIN_CUT characters, so that ordinary words are left alone) goes too.
+
+const MIN_CUT = 8;
+const CUT_MARKER = /…|\.\.\./g;
+
+/** Where a text may have been cut: before each cut marker, and its end. In order. */
+function cutEnds(text: string): number[] {
+	const ends: number[] = [];
+	CUT_MARKER.lastIndex = 0;
+	for (let match = CUT_MARKER.exec(text); match; match = CUT_MARKER.exec(text)) ends.push(match.index);
+	ends.push(text.length);
+	return ends;
+}
+
+/** For each length, the longest proper start of `needle` that also ends its first that many characters (KMP). */
+function borders(needle: string): number[] {
+	const border = [0];
+	for (let i = 1, length = 0; i < needle.length; i++) {
+		while (length > 0 && needle[i] !== needle[length]) length = border[length - 1];
+		if (needle[i] === needle[length]) length++;
+		border.push(length);
+	}
+	return border;
+}
+
+/**
+ * `[at, length]` of the longest start of `needle` (MIN_CUT characters or more, not all of it)
+ * that ends at each of `ends`. One left-to-right pass over the characters just before the ends.
+ */
+function cutStarts(haystack: string, needle: string, ends: number[]): Array<[number, number]> {
+	if (needle.length <= MIN_CUT) return [];
+	const border = borders(needle);
+	const found: Array<[number, number]> = [];
+	// how many of the needle's first characters the text up to `at` ends with
+	let matched = 0;
+	let at = 0;
+	for (const end of ends) {
+		const from = end - needle.length + 1;
+		if (at < from) {
+			at = from;
+			matched = 0;
+		}
+		for (; at < end; at++) {
+			while (matched > 0 && haystack[at] !== needle[matched]) matched = border[matched - 1];
+			if (haystack[at] === needle[matched]) matched++;
+			// a whole one is found by indexOf; go on with the longest start it ends with
+			if (matched === needle.length) matched = border[matched - 1];
+		}
+		if (matched >= MIN_CUT) found.push([end - matched, matched]);
+	}
+	return found;
 }
 
 // ---------------------------------------------------------------------------------------------
