@@ -89,6 +89,22 @@ describe('a secret the request carried is removed in every form a server echoes 
 		expect(redact('abc: a normal message, client-secret, tok/en', secrets)).toBe('abc: a normal message, client-secret, tok/en');
 	});
 
+	it.each([
+		['a JSON string', '{"pin":"abc","kind":"abcd"}', '{"pin":"[redacted]","kind":"abcd"}'],
+		['a JSON string, escaped in JSON', '{\\"pin\\":\\"abc\\"}', '{\\"pin\\":\\"[redacted]\\"}'],
+		['a quoted word', "value 'abc' refused", "value '[redacted]' refused"],
+		['a form field', 'pin=abc&site=abcd', 'pin=[redacted]&site=abcd'],
+		['a URL-encoded form field', 'pin%3Dabc%26site', 'pin%3D[redacted]%26site'],
+		['a key: value pair', 'pin: abc, site: xabc', 'pin: [redacted], site: xabc'],
+	])('a secret shorter than 4 characters is removed where it is a whole value: %s', (_where, text, shown) => {
+		expect(redact(text, secrets)).toBe(shown);
+	});
+
+	it('a short secret inside other words, or naming a key, is left alone', () => {
+		const text = 'abc: the abcd of abc, abc-1 and {"abc":1}';
+		expect(redact(text, secrets)).toBe(text);
+	});
+
 	it('the longest first, so a secret containing another goes whole', () => {
 		const nested = secretsOf({ clientSecret: 'abcd' }, { organizationOemToken: 'abcd-efgh' });
 		expect(redact('x abcd-efgh y', nested)).toBe('x [redacted] y');

@@ -15,6 +15,8 @@ export interface Secrets {
 	readonly decoded: string[];
 	/** Each secret as it was sent, and the parts of its base64 encodings that depend on it alone. */
 	readonly literal: string[];
+	/** Secrets shorter than MIN_LENGTH once decoded, removed only where they stand alone (see `standsAlone`). */
+	readonly short: string[];
 }
 
 /**
@@ -26,12 +28,14 @@ export function secretsOf(credentials: ICredentialDataDecryptedObject, body: Rec
 	const data = body.data as { integrationCredentials?: Record<string, unknown> } | undefined;
 	const values = data?.integrationCredentials;
 	if (values) secrets.push(...Object.keys(values).map((key) => values[key]));
-	// Very short values are not meaningful secrets and would garble every message they occur in.
-	const plain = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_LENGTH);
+	const given = secrets.filter((s): s is string => typeof s === 'string');
+	// Very short values would garble every message they occur in if removed wherever they occur.
+	const plain = given.filter((s) => s.length >= MIN_LENGTH);
 	const distinct = (list: string[]) => [...new Set(list)].filter((s) => s.length >= MIN_LENGTH);
 	return {
 		decoded: distinct(plain.map((secret) => decoded(secret).text)),
 		literal: distinct([...plain, ...plain.flatMap(base64Parts)]),
+		short: [...new Set(given.map((secret) => decoded(secret).text))].filter((s) => s.length < MIN_LENGTH && s.trim() !== ''),
 	};
 }
 
@@ -40,10 +44,10 @@ const MIN_LENGTH = 4;
 /**
  * The text with every secret replaced, whether it comes as sent, escaped or encoded (once or more,
  * in any mix; see `decodeOnce`), or inside base64; and so is the start of a secret where the
- * text was cut (see `cutStarts`).
+ * text was cut (see `cutStarts`), and a short secret where it stands alone (see `standsAlone`).
  */
 export function redact(text: string, secrets: Secrets): string {
-	if (!secrets.decoded.length && !secrets.literal.length) return text;
+	if (!secrets.decoded.length && !secrets.literal.length && !secrets.short.length) return text;
 	const spans: Array<[number, number]> = [];
 	const find = (haystack: string, needles: string[], span: (at: number, length: number) => [number, number]) => {
 		const ends = cutEnds(haystack);
@@ -58,6 +62,11 @@ export function redact(text: string, secrets: Secrets): string {
 		view.start && view.end ? [view.start[at], view.end[at + length - 1]] : [at, at + length];
 	find(view.text, secrets.decoded, original);
 	find(view.text, secrets.literal.map(formSpaces), original);
+	for (const secret of secrets.short) {
+		for (let at = view.text.indexOf(secret); at >= 0; at = view.text.indexOf(secret, at + 1)) {
+			if (standsAlone(view.text, at, secret.length)) spans.push(original(at, secret.length));
+		}
+	}
 	if (!spans.length) return text;
 	spans.sort((a, b) => a[0] - b[0]);
 	let result = '';
@@ -82,6 +91,30 @@ export function excerpt(text: string, secrets: Secrets, max: number): string {
 	// re-serialising a JSON answer decodes one layer of escapes.
 	const clean = redact(withoutTokens(redact(text, secrets)), secrets).replace(/\s+/g, ' ').trim();
 	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** Where a value ends: the text, a space, or a separator of JSON, forms, lists or tags. */
+const VALUE_END = /[\s&,;"'}\])<]/;
+
+const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+
+/**
+ * Whether the `length` characters at `at` are a whole value: a quoted string that is not a key
+ * (`"Q7x"`, not `"Q7x":`), or what follows `key=` or `key:` up to the value's end. Short secrets
+ * are removed only there: anywhere else they are as likely part of other words.
+ */
+function standsAlone(text: string, at: number, length: number): boolean {
+	const before = text[at - 1];
+	const after = text[at + length];
+	if ((before === '"' || before === "'") && after === before) {
+		let next = at + length + 1;
+		while (isBlank(text[next])) next++;
+		return text[next] !== ':';
+	}
+	if (after !== undefined && !VALUE_END.test(after)) return false;
+	let key = at - 1;
+	while (isBlank(text[key])) key--;
+	return text[key] === '=' || text[key] === ':';
 }
 
 // ---------------------------------------------------------------------------------------------
