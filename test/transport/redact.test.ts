@@ -4,7 +4,7 @@
  * organization OEM token, a partner API key). The same rules against real echoing servers run in
  * test/faults/echo-encodings.test.ts.
  */
-import { excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
+import { SCANNED_LENGTH, excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
 
 /** Each UTF-16 unit as `\uXXXX`. */
 const unicodeEscape = (text: string, upper = false) =>
@@ -128,6 +128,25 @@ describe('a secret the request carried is removed in every form a server echoes 
 	it('an excerpt is cut after redaction, so no secret is cut in half', () => {
 		expect(excerpt(`${'x'.repeat(8)}client-secret-1`, secrets, 12)).toBe('xxxxxxxx[red…');
 		expect(excerpt('  spaced\n\nout  ', secrets, 100)).toBe('spaced out');
+	});
+});
+
+describe('a huge answer: only its start is scanned', () => {
+	const only = secretsOf({ clientSecret: 'client-secret-1' }, {});
+
+	it('a secret the scan cuts through is removed as far as it goes, however little of it is left', () => {
+		// Spaces collapse to one, so what lies past the scanned part would be shown if not removed.
+		for (let spaces = SCANNED_LENGTH; spaces < SCANNED_LENGTH + 400; spaces++) {
+			const shown = excerpt(`${' '.repeat(spaces)}client-secret-1 tail`, only, 200);
+			expect(shown).toMatch(/^(\[redacted\]( t?a?i?l?)?)?…?$/);
+		}
+	});
+
+	it('a JSON answer is still cleaned by key when its secret value lies past the scanned part', () => {
+		const body = { padding: 'x'.repeat(2 * SCANNED_LENGTH), partnerApiKey: 'pk_0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3' };
+		const shown = excerpt(JSON.stringify(body, null, 0), only, 100_000);
+		expect(shown).toMatch(/^\{"padding":"x+…$/);
+		expect(shown).not.toContain('pk_0a1b');
 	});
 });
 
