@@ -11,26 +11,44 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Templates whose shape names no keys reliably: missing, not an object, or an array holding anything else. */
+const unreadableTemplates = new WeakSet<CredentialMap>();
+
 /**
  * The API gives a vendor's credential template as an object and an integration's as an array
  * of objects; both become one key → default-value map, keys exactly as the API spells them.
+ * A string in the array can only name a key (the sandbox's seed writes templates as key lists
+ * too), so it is read as one with an empty default. Any other shape gives an empty map that
+ * `templateKeys` reports as unknown.
  */
 export function normaliseTemplate(raw: unknown): CredentialMap {
 	const map = emptyMap<string>();
-	if (Array.isArray(raw)) {
-		for (const part of raw) addTemplatePart(map, part);
-	} else {
-		addTemplatePart(map, raw);
-	}
+	const parts = Array.isArray(raw) ? raw : [raw];
+	const read = parts.map((part) => addTemplatePart(map, part, Array.isArray(raw)));
+	if (!read.every(Boolean)) unreadableTemplates.add(map);
 	return map;
 }
 
-function addTemplatePart(map: CredentialMap, part: unknown): void {
-	if (!isPlainObject(part)) return;
+/** Adds a template part's keys; false when the part is not one a template is made of. */
+function addTemplatePart(map: CredentialMap, part: unknown, inArray: boolean): boolean {
+	if (inArray && typeof part === 'string') {
+		map[part] = '';
+		return true;
+	}
+	if (!isPlainObject(part)) return false;
 	for (const key of Object.keys(part)) {
 		const value = part[key];
 		map[key] = typeof value === 'string' ? value : '';
 	}
+	return true;
+}
+
+/**
+ * The keys a normalised template names, or undefined when the API's template did not say which
+ * (an empty map then means "unknown", not "no keys").
+ */
+export function templateKeys(template: CredentialMap): string[] | undefined {
+	return unreadableTemplates.has(template) ? undefined : Object.keys(template);
 }
 
 const id = z.union([z.string(), z.number()]).transform(String);
@@ -62,10 +80,14 @@ export const integrationListZodSchema = z
 	.object({ integrations: z.array(integrationSchema) })
 	.passthrough();
 
-/** Create and update both answer with the integration they touched. */
+/**
+ * Create and update both answer with the integration they touched. Only its documented fields
+ * are kept (and output): an API that echoes the credentials it stored must not put them into
+ * the execution. A wrong `integrationKind` is left out rather than failing a write that was done.
+ */
 export const integrationMutationSchema = z
 	.object({
-		integration: z.object({ id, vendorId: id.optional() }).passthrough(),
+		integration: z.object({ id, vendorId: id.optional(), integrationKind: z.string().optional().catch(undefined) }),
 	})
 	.passthrough();
 

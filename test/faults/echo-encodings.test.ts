@@ -5,6 +5,7 @@
  * request body and answers with every value in it so encoded: in a JSON error's message, and as
  * a 200 that is not JSON (shown as an excerpt). No secret may appear in any form, neither in the
  * node's errors nor in those of the editor's dropdown and field loader, which use the same path.
+ * Last, servers that echo the raw body: cut off mid-value, or whole with a 3-character value.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,8 +60,12 @@ function stringsIn(value: unknown): string[] {
 	return [];
 }
 
-/** How the echo server answers: which encoding, and where the echo goes. */
-const echo = { encode: (text: string) => text, placement: 'message' as 'message' | 'page' };
+/** How the echo server answers: which encoding, and where the echo goes; or its message made from the raw body. */
+const echo = {
+	encode: (text: string) => text,
+	placement: 'message' as 'message' | 'page',
+	raw: undefined as ((body: string) => string) | undefined,
+};
 let server: Server;
 let echoUrl: string;
 
@@ -77,7 +82,7 @@ beforeAll(async () => {
 			} catch {
 				values = [raw];
 			}
-			const echoed = `Rejected: ${values.map(echo.encode).join(' | ')}`;
+			const echoed = echo.raw ? echo.raw(raw) : `Rejected: ${values.map(echo.encode).join(' | ')}`;
 			if (echo.placement === 'message') {
 				res.writeHead(400, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ status: 400, message: echoed }));
@@ -162,5 +167,39 @@ describe("the editor's dropdown and field loader (the token typed in the paramet
 			expect(secretsIn(shown, [SECRETS.clientSecret, SECRETS.token])).toEqual([]);
 			expect(encodedPiecesIn(shown, encode)).toEqual([]);
 		}
+	});
+});
+
+describe('the raw request body echoed in the message', () => {
+	const SHORT = 'Q7x';
+	const create = () =>
+		run(h, {
+			parameters: params('create', {
+				vendorId: { __rl: true, mode: 'id', value: FREE_VENDOR_ID },
+				organizationOemToken: TOKEN,
+				// (under a key that names no secret, so only the request's own secrets can hide the value)
+				credentialValues: { values: [{ key: 'api user', value: VALUE_1 }, { key: 'pin', value: '={{ $env.FAULTS_SHORT_VALUE }}' }] },
+			}),
+			credentials: { baseUrl: echoUrl },
+		});
+	beforeAll(() => Object.assign(process.env, { FAULTS_SHORT_VALUE: SHORT }));
+	afterEach(() => {
+		echo.raw = undefined;
+	});
+
+	it('cut off by the server in the middle of a credential value: none of it is shown', async () => {
+		echo.raw = (body) => `Invalid request body: ${body.slice(0, body.indexOf(SECRETS.value1) + 12)}`;
+		const outcome = await create();
+		expect(outcome.error?.description).toMatch(/Invalid request body: .*\[redacted\]$/);
+		expect(secretsIn(producedText(outcome), SECRET_LIST.slice(0, 3))).toEqual([]);
+	});
+
+	it('a credential value of 3 characters is removed where it stands as a JSON value', async () => {
+		echo.raw = (body) => `Invalid request body: ${body}`;
+		const outcome = await create();
+		const shown = `${outcome.error?.message}\n${outcome.error?.description}`;
+		expect(shown).toContain('"pin":"[redacted]"');
+		expect(shown).not.toContain(`"${SHORT}"`);
+		expect(secretsIn(producedText(outcome), SECRET_LIST.slice(0, 3))).toEqual([]);
 	});
 });

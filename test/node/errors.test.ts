@@ -156,3 +156,28 @@ describe('Continue On Fail', () => {
 		expect(error.context?.itemIndex).toBe(0);
 	});
 });
+
+describe('a huge error answer is described from its start, without scanning it all', () => {
+	const MB = 1 << 20;
+	const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+	// Each of these once took from seconds to hours of blocked event loop: a regex rescanned the
+	// rest of the answer from every key word, tag or space run in it. A synchronous scan is not cut
+	// short by a test timeout, so a regression shows as this suite never finishing.
+	it.each([
+		['one long word of key names', fill('token'), 'The API said: tokentokentoken'],
+		['a key followed by a megabyte of spaces', `token:${' '.repeat(MB)}x`, 'The API said: token:…'],
+		['unclosed titles', `<html>${fill('<title>')}`, 'The API answered with an HTML page instead of JSON'],
+		['unclosed headings', `<html>${fill('<h1 class="x"')}`, 'The API answered with an HTML page instead of JSON'],
+		['JSON nested too deeply to rebuild', `${'['.repeat(MB / 2)}${']'.repeat(MB / 2)}`, 'The API said: [[[['],
+	])('%s (1 MB)', async (_shape, body, start) => {
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 500, body, contentType: 'text/plain' });
+		const { run } = await runNode({
+			credentials: env.credentials,
+			parameters: { resource: 'vendor', operation: 'list', returnAll: true, options: { maxRetries: 0, retryDelay: 1 } },
+		});
+		const error = errorOf(run);
+		expect(error.message).toMatch(/server error \(500\)/);
+		expect(error.description!.startsWith(start)).toBe(true);
+		expect(error.description!.length).toBeLessThan(1_000);
+	}, 30_000);
+});

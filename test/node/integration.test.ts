@@ -252,3 +252,37 @@ describe('Integration: Update', () => {
 		expect(run.data.resultData.error?.message).toMatch(/Could not update the integration: not found \(404\)/);
 	});
 });
+
+describe('Create and Update output only the documented fields of the integration they answer with', () => {
+	const ECHOED = 'Uv7Kq2Lm9Xp4Rz8Wd';
+	it.each([
+		['update', 'PATCH', `/api/oem-api/integration/${OTHER_ORGANIZATION_INTEGRATION_ID}`, OTHER_ORGANIZATION_INTEGRATION_ID],
+		['create', 'POST', '/api/oem-api/integration', '67ae3bcff05cb32e0cb6d9ff'],
+	] as const)('%s: credential values the API echoes stay out of the output', async (operation, method, path, id) => {
+		env.sandbox.injectNext({
+			method,
+			path,
+			phase: 'after',
+			status: operation === 'create' ? 201 : 200,
+			body: {
+				status: 200,
+				message: 'Done',
+				integration: { id, vendorId: '43211235', integrationKind: 'credential', integrationCredentials: { 'api user': 'u', 'api key': ECHOED }, note: ECHOED },
+			},
+		});
+		const { output, run } = await runNode({
+			credentials: env.credentials,
+			parameters: {
+				resource: 'integration',
+				operation,
+				organizationOemToken: operation === 'create' ? TOKEN : OTHER_ORGANIZATION_TOKEN,
+				vendorId: { __rl: true, mode: 'id', value: '43211235' },
+				integrationId: byId(OTHER_ORGANIZATION_INTEGRATION_ID),
+				credentialsMode: 'keyValue',
+				credentialValues: { values: [{ key: 'api user', value: 'u' }, { key: 'api key', value: ECHOED }] },
+			},
+		});
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output).toEqual([{ json: { id, vendorId: '43211235', integrationKind: 'credential' }, pairedItem: { item: 0 } }]);
+	});
+});

@@ -213,6 +213,48 @@ describe('an update never drops a stored key without the opt-in', () => {
 		expect(writes()).toEqual([]);
 	});
 
+	describe('Update, when the list entry shows its template in another shape', () => {
+		const STORED = { 'api user': 'other-api-user', 'api key': 'other-api-key' };
+		/** The next Integration: List answers with the integration's entry shaped so. */
+		const listShows = (template: Record<string, unknown>) =>
+			env.sandbox.injectNext({
+				method: 'POST',
+				path: '/api/oem-api/integration/list',
+				status: 200,
+				body: {
+					status: 200,
+					message: 'Integrations retrieved',
+					integrations: [{ id: OTHER_ORGANIZATION_INTEGRATION_ID, vendorId: NORTHWIND, ...template }],
+				},
+			});
+		const updateGiving = (values: Record<string, string>) =>
+			runNode({ credentials: env.credentials, parameters: update(OTHER_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_INTEGRATION_ID, credentialsIn('keyValue', values)) });
+
+		it.each([
+			['without integrationCredentialTemplate', {}],
+			['with it null', { integrationCredentialTemplate: null }],
+			['with it as text', { integrationCredentialTemplate: 'api user, api key' }],
+			['with an array holding numbers', { integrationCredentialTemplate: [{ 'api key': '' }, 3] }],
+		])('%s: the stored keys are unknown, so nothing is sent without the opt-in', async (_shape, template) => {
+			listShows(template);
+			const result = await updateGiving({ 'api key': 'new-api-key' });
+			expect(errorOf(result).message).toBe('Could not update the integration: Integration: List does not show which credential keys it stores');
+			expect(errorOf(result).description).toContain('Turn on Allow Removing Stored Keys');
+			expect(writes()).toEqual([]);
+			expect(storedOf(OTHER_ORGANIZATION_INTEGRATION_ID)).toEqual(STORED);
+		});
+
+		it('as an array of key names: read as those keys', async () => {
+			listShows({ integrationCredentialTemplate: ['api user', 'api key'] });
+			const refused = await updateGiving({ 'api key': 'new-api-key' });
+			expect(errorOf(refused).message).toBe('The update for item 0 would delete the stored credential key "api user"');
+			expect(storedOf(OTHER_ORGANIZATION_INTEGRATION_ID)).toEqual(STORED);
+			listShows({ integrationCredentialTemplate: ['api user', 'api key'] });
+			await updateGiving({ 'api user': 'new-user', 'api key': 'new-api-key' });
+			expect(storedOf(OTHER_ORGANIZATION_INTEGRATION_ID)).toEqual({ 'api user': 'new-user', 'api key': 'new-api-key' });
+		});
+	});
+
 	it("the list that the guard needs fails: the error names the failing item's own index", async () => {
 		const parameters = { ...update('={{ $json.token }}', '', credentialsIn('json', { 'api key': 'k2' })), integrationId: byId('={{ $json.id }}') };
 		const items = [
@@ -293,6 +335,22 @@ describe('Create or Update', () => {
 			items: [{ token, vendor: HARBOR, credentials: { 'api key': 'k' } }],
 		});
 		expect(errorOf(result).message).toBe('Could not update the integration: it is an external integration, which has no stored credentials to replace');
+		expect(writes()).toEqual([]);
+	});
+
+	it('Integration: Update refuses an external integration too, with the same message', async () => {
+		const { organizationOemToken: token } = env.sandbox.createOrganization({ name: 'External MSP 2', email: 'owner@external-2.example' });
+		const organizationId = env.sandbox.state().organizations.find((org) => org.organizationOemToken === token)!.id;
+		const created = await fetch(`${env.sandbox.url}/api/oem-api/integration`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...env.sandbox.credentials, grantType: 'client_credentials', organizationOemToken: token, integrationType: 'external', organizationId, vendorId: HARBOR }),
+		});
+		const { integration } = (await created.json()) as { integration: { id: string } };
+		env.sandbox.clearRequests();
+		const result = await runNode({ credentials: env.credentials, parameters: update(token, integration.id, credentialsIn('keyValue', { 'api key': 'k' })) });
+		expect(errorOf(result).message).toBe('Could not update the integration: it is an external integration, which has no stored credentials to replace');
+		expect(errorOf(result).description).toBe('External integrations are set up through the vendor, not with credentials. Leave this integration out. Nothing was sent.');
 		expect(writes()).toEqual([]);
 	});
 

@@ -4,7 +4,7 @@
  * organization OEM token, a partner API key). The same rules against real echoing servers run in
  * test/faults/echo-encodings.test.ts.
  */
-import { excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
+import { SCANNED_LENGTH, excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
 
 /** Each UTF-16 unit as `\uXXXX`. */
 const unicodeEscape = (text: string, upper = false) =>
@@ -85,7 +85,24 @@ describe('a secret the request carried is removed in every form a server echoes 
 	});
 
 	it('values too short to matter are left alone, and so is everything else', () => {
-		expect(redact('abc: a normal message, tok/en, client-secret', secrets)).toBe('abc: a normal message, tok/en, client-secret');
+		// (a start of a secret at the very end is a cut echo: see below)
+		expect(redact('abc: a normal message, client-secret, tok/en', secrets)).toBe('abc: a normal message, client-secret, tok/en');
+	});
+
+	it.each([
+		['a JSON string', '{"pin":"abc","kind":"abcd"}', '{"pin":"[redacted]","kind":"abcd"}'],
+		['a JSON string, escaped in JSON', '{\\"pin\\":\\"abc\\"}', '{\\"pin\\":\\"[redacted]\\"}'],
+		['a quoted word', "value 'abc' refused", "value '[redacted]' refused"],
+		['a form field', 'pin=abc&site=abcd', 'pin=[redacted]&site=abcd'],
+		['a URL-encoded form field', 'pin%3Dabc%26site', 'pin%3D[redacted]%26site'],
+		['a key: value pair', 'pin: abc, site: xabc', 'pin: [redacted], site: xabc'],
+	])('a secret shorter than 4 characters is removed where it is a whole value: %s', (_where, text, shown) => {
+		expect(redact(text, secrets)).toBe(shown);
+	});
+
+	it('a short secret inside other words, or naming a key, is left alone', () => {
+		const text = 'abc: the abcd of abc, abc-1 and {"abc":1}';
+		expect(redact(text, secrets)).toBe(text);
 	});
 
 	it('the longest first, so a secret containing another goes whole', () => {
@@ -93,9 +110,43 @@ describe('a secret the request carried is removed in every form a server echoes 
 		expect(redact('x abcd-efgh y', nested)).toBe('x [redacted] y');
 	});
 
+	it.each([
+		['at the end of the text', 'rejected: client-secr', 'rejected: [redacted]'],
+		['before a cut marker', 'rejected: {"x":"client-secr…"}', 'rejected: {"x":"[redacted]…"}'],
+		['before three dots', 'rejected: client-secre... (cut)', 'rejected: [redacted]... (cut)'],
+		['URL-encoded, before a cut marker', 'rejected: v%C3%A4lue%20key%2F...', 'rejected: [redacted]...'],
+		['JSON-escaped at the end', 'rejected: \\"v\\u00e4lue key', 'rejected: \\"[redacted]'],
+	])('the start of a secret where a server cut its echo: %s', (_where, text, shown) => {
+		expect(redact(text, secrets)).toBe(shown);
+	});
+
+	it('a cut start shorter than 8 characters, or one followed by more text, is left alone', () => {
+		expect(redact('rejected: client-', secrets)).toBe('rejected: client-');
+		expect(redact('rejected: client-secr and more', secrets)).toBe('rejected: client-secr and more');
+	});
+
 	it('an excerpt is cut after redaction, so no secret is cut in half', () => {
 		expect(excerpt(`${'x'.repeat(8)}client-secret-1`, secrets, 12)).toBe('xxxxxxxx[red…');
 		expect(excerpt('  spaced\n\nout  ', secrets, 100)).toBe('spaced out');
+	});
+});
+
+describe('a huge answer: only its start is scanned', () => {
+	const only = secretsOf({ clientSecret: 'client-secret-1' }, {});
+
+	it('a secret the scan cuts through is removed as far as it goes, however little of it is left', () => {
+		// Spaces collapse to one, so what lies past the scanned part would be shown if not removed.
+		for (let spaces = SCANNED_LENGTH; spaces < SCANNED_LENGTH + 400; spaces++) {
+			const shown = excerpt(`${' '.repeat(spaces)}client-secret-1 tail`, only, 200);
+			expect(shown).toMatch(/^(\[redacted\]( t?a?i?l?)?)?…?$/);
+		}
+	});
+
+	it('a JSON answer is still cleaned by key when its secret value lies past the scanned part', () => {
+		const body = { padding: 'x'.repeat(2 * SCANNED_LENGTH), partnerApiKey: 'pk_0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3' };
+		const shown = excerpt(JSON.stringify(body, null, 0), only, 100_000);
+		expect(shown).toMatch(/^\{"padding":"x+…$/);
+		expect(shown).not.toContain('pk_0a1b');
 	});
 });
 

@@ -16,7 +16,7 @@ import {
 	TIMEOUT_CODES,
 	UNREACHABLE_CODES,
 } from './networkErrors';
-import { excerpt, redact, type Secrets } from './redact';
+import { SCANNED_LENGTH, excerpt, redact, type Secrets } from './redact';
 import type { OemRequest } from './request';
 import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
 import type { Attempt, RawResponse } from './retry';
@@ -54,11 +54,17 @@ export function maybeDoneWarning(error: unknown): string | undefined {
 	return typeof warning === 'string' ? warning : undefined;
 }
 
-/** "an HTML page (title: 502 Bad Gateway)". */
+/** A tag and its words, up to its end tag; bounded, so that an unclosed tag repeated is not scanned to the end each time. */
+const element = (name: string) => new RegExp(String.raw`<${name}[^<>]{0,1000}>([\s\S]{0,1000}?)<\/${name}>`, 'i');
+const TITLE = element('title');
+const HEADING = element('h1');
+
+/** "an HTML page (title: 502 Bad Gateway)", from the page's start (a title is near the top). */
 function describeHtml(text: string, secrets: Secrets): string {
-	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
-	const words = (title ?? heading ?? '').replace(/<[^>]*>/g, '');
+	const start = text.slice(0, SCANNED_LENGTH);
+	const title = TITLE.exec(start)?.[1];
+	const heading = HEADING.exec(start)?.[1];
+	const words = (title ?? heading ?? '').replace(/<[^<>]*>/g, '');
 	return `an HTML page instead of JSON${words.trim() ? ` (titled "${excerpt(words, secrets, 100)}")` : ''}`;
 }
 

@@ -15,6 +15,8 @@ export interface Secrets {
 	readonly decoded: string[];
 	/** Each secret as it was sent, and the parts of its base64 encodings that depend on it alone. */
 	readonly literal: string[];
+	/** Secrets shorter than MIN_LENGTH once decoded, removed only where they stand alone (see `standsAlone`). */
+	readonly short: string[];
 }
 
 /**
@@ -26,12 +28,14 @@ export function secretsOf(credentials: ICredentialDataDecryptedObject, body: Rec
 	const data = body.data as { integrationCredentials?: Record<string, unknown> } | undefined;
 	const values = data?.integrationCredentials;
 	if (values) secrets.push(...Object.keys(values).map((key) => values[key]));
-	// Very short values are not meaningful secrets and would garble every message they occur in.
-	const plain = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_LENGTH);
+	const given = secrets.filter((s): s is string => typeof s === 'string');
+	// Very short values would garble every message they occur in if removed wherever they occur.
+	const plain = given.filter((s) => s.length >= MIN_LENGTH);
 	const distinct = (list: string[]) => [...new Set(list)].filter((s) => s.length >= MIN_LENGTH);
 	return {
 		decoded: distinct(plain.map((secret) => decoded(secret).text)),
 		literal: distinct([...plain, ...plain.flatMap(base64Parts)]),
+		short: [...new Set(given.map((secret) => decoded(secret).text))].filter((s) => s.length < MIN_LENGTH && s.trim() !== ''),
 	};
 }
 
@@ -39,14 +43,18 @@ const MIN_LENGTH = 4;
 
 /**
  * The text with every secret replaced, whether it comes as sent, escaped or encoded (once or more,
- * in any mix; see `decodeOnce`), or inside base64.
+ * in any mix; see `decodeOnce`), or inside base64; and so is the start of a secret where the
+ * text was cut (see `cutStarts`), and a short secret where it stands alone (see `standsAlone`).
+ * `cutOff`: the node cut the text at its end, so any start of a secret there goes, however short.
  */
-export function redact(text: string, secrets: Secrets): string {
-	if (!secrets.decoded.length && !secrets.literal.length) return text;
+export function redact(text: string, secrets: Secrets, { cutOff = false } = {}): string {
+	if (!secrets.decoded.length && !secrets.literal.length && !secrets.short.length) return text;
 	const spans: Array<[number, number]> = [];
 	const find = (haystack: string, needles: string[], span: (at: number, length: number) => [number, number]) => {
+		const ends = cutEnds(haystack);
 		for (const needle of needles) {
 			for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) spans.push(span(at, needle.length));
+			for (const [at, length] of cutStarts(haystack, needle, ends, cutOff ? 1 : MIN_CUT)) spans.push(span(at, length));
 		}
 	};
 	find(text, secrets.literal, (at, length) => [at, at + length]);
@@ -55,6 +63,11 @@ export function redact(text: string, secrets: Secrets): string {
 		view.start && view.end ? [view.start[at], view.end[at + length - 1]] : [at, at + length];
 	find(view.text, secrets.decoded, original);
 	find(view.text, secrets.literal.map(formSpaces), original);
+	for (const secret of secrets.short) {
+		for (let at = view.text.indexOf(secret); at >= 0; at = view.text.indexOf(secret, at + 1)) {
+			if (standsAlone(view.text, at, secret.length)) spans.push(original(at, secret.length));
+		}
+	}
 	if (!spans.length) return text;
 	spans.sort((a, b) => a[0] - b[0]);
 	let result = '';
@@ -71,14 +84,112 @@ export function redact(text: string, secrets: Secrets): string {
 }
 
 /**
+ * How much of an answer the node looks at for an excerpt or a page title: far more than it shows,
+ * and little enough that scanning it never holds the node (an answer can be megabytes).
+ */
+export const SCANNED_LENGTH = 16 * 1024;
+
+/** The most characters one character of a secret takes when echoed encoded (`&#x10FFFF;`). */
+const MAX_ECHO_WIDTH = 10;
+
+/**
  * At most `max` characters of (part of) an answer: the request's secrets and every token-shaped
  * value removed before it is cut, so none is cut in half.
  */
 export function excerpt(text: string, secrets: Secrets, max: number): string {
-	// Before and after: the token rules may stop at a character inside a secret's echo, and
-	// re-serialising a JSON answer decodes one layer of escapes.
-	const clean = redact(withoutTokens(redact(text, secrets)), secrets).replace(/\s+/g, ' ').trim();
-	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+	// A JSON answer is cleaned by key whole (cut, it would no longer parse; this is linear). Then
+	// only its start is scanned, long enough for a secret starting within SCANNED_LENGTH to be
+	// found whole; one the cut goes through is removed as far as it goes (`cutOff`).
+	const whole = withoutSecretValues(text);
+	const end = SCANNED_LENGTH + MAX_ECHO_WIDTH * Math.max(0, ...secrets.literal.map((secret) => secret.length));
+	const cutOff = whole.length > end;
+	const start = cutOff ? whole.slice(0, end) : whole;
+	// The secrets first: the token rules may stop at a character inside a secret's echo.
+	const clean = withoutTokenShapes(redact(start, secrets, { cutOff })).replace(/\s+/g, ' ').trim();
+	return clean.length > max || cutOff ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** Where a value ends: the text, a space, or a separator of JSON, forms, lists or tags. */
+const VALUE_END = /[\s&,;"'}\])<]/;
+
+const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+
+/**
+ * Whether the `length` characters at `at` are a whole value: a quoted string that is not a key
+ * (`"Q7x"`, not `"Q7x":`), or what follows `key=` or `key:` up to the value's end. Short secrets
+ * are removed only there: anywhere else they are as likely part of other words.
+ */
+function standsAlone(text: string, at: number, length: number): boolean {
+	const before = text[at - 1];
+	const after = text[at + length];
+	if ((before === '"' || before === "'") && after === before) {
+		let next = at + length + 1;
+		while (isBlank(text[next])) next++;
+		return text[next] !== ':';
+	}
+	if (after !== undefined && !VALUE_END.test(after)) return false;
+	let key = at - 1;
+	while (isBlank(text[key])) key--;
+	return text[key] === '=' || text[key] === ':';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cut echoes
+//
+// A server that echoes only the start of what it rejected can cut a secret in half. Where the
+// text ends, or where a marker says it was cut, a run that is the start of a secret (at least
+// MIN_CUT characters, so that ordinary words are left alone) goes too.
+
+const MIN_CUT = 8;
+const CUT_MARKER = /…|\.\.\./g;
+
+/** Where a text may have been cut: before each cut marker, and its end. In order. */
+function cutEnds(text: string): number[] {
+	const ends: number[] = [];
+	CUT_MARKER.lastIndex = 0;
+	for (let match = CUT_MARKER.exec(text); match; match = CUT_MARKER.exec(text)) ends.push(match.index);
+	ends.push(text.length);
+	return ends;
+}
+
+/** For each length, the longest proper start of `needle` that also ends its first that many characters (KMP). */
+function borders(needle: string): number[] {
+	const border = [0];
+	for (let i = 1, length = 0; i < needle.length; i++) {
+		while (length > 0 && needle[i] !== needle[length]) length = border[length - 1];
+		if (needle[i] === needle[length]) length++;
+		border.push(length);
+	}
+	return border;
+}
+
+/**
+ * `[at, length]` of the longest start of `needle` (MIN_CUT characters or more, `leastAtEnd` at the
+ * end of the text; not all of it) that ends at each of `ends`. One left-to-right pass over the
+ * characters just before the ends.
+ */
+function cutStarts(haystack: string, needle: string, ends: number[], leastAtEnd: number): Array<[number, number]> {
+	if (needle.length <= Math.min(MIN_CUT, leastAtEnd)) return [];
+	const border = borders(needle);
+	const found: Array<[number, number]> = [];
+	// how many of the needle's first characters the text up to `at` ends with
+	let matched = 0;
+	let at = 0;
+	for (const end of ends) {
+		const from = end - needle.length + 1;
+		if (at < from) {
+			at = from;
+			matched = 0;
+		}
+		for (; at < end; at++) {
+			while (matched > 0 && haystack[at] !== needle[matched]) matched = border[matched - 1];
+			if (haystack[at] === needle[matched]) matched++;
+			// a whole one is found by indexOf; go on with the longest start it ends with
+			if (matched === needle.length) matched = border[matched - 1];
+		}
+		if (matched >= (end === haystack.length ? leastAtEnd : MIN_CUT)) found.push([end - matched, matched]);
+	}
+	return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,25 +372,37 @@ function cleanJson(value: unknown, hidden: boolean): unknown {
 const QUOTE = String.raw`(?:["']|\\["']|&quot;|&#0*3[49];|&#[xX]0*2[27];|&apos;)`;
 /**
  * `key: value`, `key=value`, `"key":"value"` (also HTML-escaped or cut off) where the key names a
- * secret; the value runs to the next quote, space, tag or separator.
+ * secret; the value runs to the next quote, space, tag or separator. Linear: the key's suffix is
+ * bounded and no two parts can take the same spaces, so a long answer is not scanned again from
+ * every key word in it.
  */
 const KEYED_VALUE = new RegExp(
-	String.raw`((?:token|secret|passw(?:or)?d|api[ _-]?key|access[ _-]?key|private[ _-]?key|authorization|signature)[\w.-]*${QUOTE}?\s*[:=]\s*${QUOTE}?\s*(?:(?:Bearer|Basic)\s+)?)([^\s"'<>&,;{}()[\]\\]{8,})`,
+	String.raw`((?:token|secret|passw(?:or)?d|api[ _-]?key|access[ _-]?key|private[ _-]?key|authorization|signature)[\w.-]{0,40}${QUOTE}?\s*[:=]\s*(?:${QUOTE}\s*)?(?:(?:Bearer|Basic)\s+)?)([^\s"'<>&,;{}()[\]\\]{8,})`,
 	'gi',
 );
 /** A long opaque run of letters and digits: how tokens and keys look, whatever labels them. */
 const OPAQUE_RUN = /[A-Za-z0-9+_=-]{32,}/g;
 
-/** An answer with every token-shaped value replaced: by key in JSON, by key or shape in any text. */
-function withoutTokens(text: string): string {
+/** A JSON answer with every value under a secret key replaced, re-serialised; any other text as it is. */
+function withoutSecretValues(text: string): string {
 	let json: unknown;
 	try {
 		json = JSON.parse(text);
 	} catch {
-		json = undefined;
+		return text;
 	}
-	const clean = json !== null && typeof json === 'object' ? JSON.stringify(cleanJson(json, false)) : text;
-	return clean
+	if (json === null || typeof json !== 'object') return text;
+	try {
+		return JSON.stringify(cleanJson(json, false));
+	} catch {
+		// Nested too deeply to rebuild (the call stack runs out): the text rules still apply.
+		return text;
+	}
+}
+
+/** A text with every token-shaped value replaced: after a key naming a secret, or by its shape. */
+function withoutTokenShapes(text: string): string {
+	return text
 		.replace(KEYED_VALUE, (_match, keyPart: string) => `${keyPart}${REDACTED}`)
 		.replace(OPAQUE_RUN, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
 }

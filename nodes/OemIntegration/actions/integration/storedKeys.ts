@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { listIntegrations } from '../../lists';
-import type { CredentialMap, Integration } from '../../schemas';
+import { templateKeys, type CredentialMap, type Integration } from '../../schemas';
 import type { OemExecution } from '../../transport/execution';
 import type { PreviousWrite } from '../../transport/writeOrder';
 import { readOptions } from '../readers';
@@ -18,7 +18,8 @@ export interface StoredIntegration {
 	vendorId: string;
 	/** External integrations are set up by the vendor and hold no credentials. */
 	external: boolean;
-	keys: string[];
+	/** Undefined when Integration: List did not say which keys it stores. */
+	keys: string[] | undefined;
 }
 
 /** A write to one integration: what its item outputs, and what the integration stores after it. */
@@ -65,8 +66,20 @@ export async function listedIntegration(
 		id: entry.id,
 		vendorId: entry.vendorId,
 		external: entry.integrationKind === 'external',
-		keys: Object.keys(entry.integrationCredentialTemplate),
+		keys: templateKeys(entry.integrationCredentialTemplate),
 	};
+}
+
+/**
+ * Fails the item, before anything is sent, when the integration is external: it is set up
+ * through the vendor and has no stored credentials to replace. `whatToDo` ends with a full stop.
+ */
+export function refuseExternal(ctx: IExecuteFunctions, itemIndex: number, integration: StoredIntegration, whatToDo: string): void {
+	if (!integration.external) return;
+	throw new NodeOperationError(ctx.getNode(), 'Could not update the integration: it is an external integration, which has no stored credentials to replace', {
+		itemIndex,
+		description: `External integrations are set up through the vendor, not with credentials. ${whatToDo} Nothing was sent.`,
+	});
 }
 
 /** Whether the user allowed updates to drop or blank stored keys (saved as Remove Blank Fields, its earlier name). */
@@ -80,15 +93,24 @@ const MAX_NAMED = 10;
 
 /**
  * Fails the item, before anything is sent, when sending `credentials` would drop a stored key
- * or replace its value with a blank one. Keys match exactly: they are data.
+ * or replace its value with a blank one, or when the stored keys are not known. Keys match
+ * exactly: they are data.
  */
 export function keepStoredKeys(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	storedKeys: string[],
+	storedKeys: string[] | undefined,
 	credentials: CredentialMap,
 	alternative = '',
 ): void {
+	if (storedKeys === undefined) {
+		throw new NodeOperationError(ctx.getNode(), 'Could not update the integration: Integration: List does not show which credential keys it stores', {
+			itemIndex,
+			description:
+				"The integration's integrationCredentialTemplate in Integration: List is missing or of a shape the node cannot read, so the update could delete stored keys unseen. " +
+				`Turn on Allow Removing Stored Keys to send it anyway (it replaces all stored values with the ones given).${alternative} Nothing was sent.`,
+		});
+	}
 	const given = (key: string) => Object.prototype.hasOwnProperty.call(credentials, key);
 	const lost = storedKeys.filter((key) => !given(key) || isBlank(credentials[key]));
 	if (lost.length === 0) return;

@@ -6,7 +6,7 @@ import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions
 import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { updateIntegration } from './requests';
-import { afterWrite, currentIntegration, keepStoredKeys, removalAllowed, type IntegrationWrite } from './storedKeys';
+import { afterWrite, currentIntegration, keepStoredKeys, refuseExternal, removalAllowed, type IntegrationWrite } from './storedKeys';
 
 export const option = {
 	name: 'Update',
@@ -55,7 +55,12 @@ export async function execute(
 				description: "Pick the integration from the list, or give the id field of Integration: List for this item's organization. Nothing was sent.",
 			});
 		}
-		if (stored) keepStoredKeys(this, itemIndex, stored.keys, integrationCredentials);
+		// With Allow Removing Stored Keys on, no list is read (one request fewer, as the README
+		// says), so an external integration is not recognised then: the API's answer decides.
+		if (stored) {
+			refuseExternal(this, itemIndex, stored, 'Leave this integration out.');
+			keepStoredKeys(this, itemIndex, stored.keys, integrationCredentials);
+		}
 		const integration = await updateIntegration(execution, itemIndex, {
 			organizationOemToken,
 			integrationId,

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { OemExecution } from '../../transport/execution';
 import type { PreviousWrite } from '../../transport/writeOrder';
@@ -12,6 +12,7 @@ import {
 	currentIntegration,
 	keepStoredKeys,
 	listedIntegration,
+	refuseExternal,
 	removalAllowed,
 	type IntegrationWrite,
 	type StoredIntegration,
@@ -67,12 +68,7 @@ export async function execute(
 	const update = async (existing: StoredIntegration): Promise<IntegrationWrite> => {
 		const { id } = existing;
 		if (skip) return { output: { id, vendorId, action: 'skipped' }, stored: existing };
-		if (existing.external) {
-			throw new NodeOperationError(this.getNode(), 'Could not update the integration: it is an external integration, which has no stored credentials to replace', {
-				itemIndex,
-				description: 'External integrations are set up through the vendor, not with credentials. Leave this vendor out, or set If the Integration Exists to Skip It. Nothing was sent.',
-			});
-		}
+		refuseExternal(this, itemIndex, existing, 'Leave this vendor out, or set If the Integration Exists to Skip It.');
 		if (checked) keepStoredKeys(this, itemIndex, existing.keys, integrationCredentials, ' To leave integrations that exist as they are, set If the Integration Exists to Skip It.');
 		const updated = await updateIntegration(execution, itemIndex, { organizationOemToken, integrationId: id, integrationCredentials, hints: UPDATE_HINTS });
 		return { output: { id: updated.id, vendorId: updated.vendorId ?? vendorId, action: 'updated' }, stored: afterWrite(existing, integrationCredentials) };
