@@ -361,6 +361,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
 				// the vendor names of Integration: List
 				{ method: 'POST', path: '/api/oem-api/vendor', body: AUTH(sandbox) },
+				// Integration: Update reads the stored keys first (it never drops one unasked)
+				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
 				{
 					method: 'PATCH',
 					path: `/api/oem-api/integration/${created.northwind}`,
@@ -477,7 +479,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 					path: `/api/oem-api/integration/${integration.id}`,
 					body: { ...withToken, data: { integrationCredentials: { 'api key': lifecycleInput.rotatedKey, 'api username': 'svc-lifecycle' } } },
 				},
-				// the blank-field guard sent nothing
+				// the guard read the stored keys, then refused the blank field: nothing written
+				{ method: 'POST', path: '/api/oem-api/integration/list', body: withToken },
 				{ method: 'DELETE', path: '/api/oem-api/user', body: withToken },
 			]);
 			expect(requests.at(-1)!.rawBody).toBe(JSON.stringify(withToken));
@@ -495,8 +498,9 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 			expect(integration.credentials).toEqual({ 'api key': lifecycleInput.rotatedKey, 'api username': 'svc-lifecycle' });
 			const [blank] = outputWithPairing(run, 'Update with a blank field');
 			expect(blank.pairedItem).toEqual({ item: 0 });
-			expect(blank.json.error).toBe('The credential field "api username" is blank (or removed from the mapping) for item 0');
+			expect(blank.json.error).toBe('The update for item 0 would delete the stored credential key "api username"');
 			expect(blank.json.description).toMatch(/^An update replaces all of the integration's stored credential values/);
+			expect(blank.json.description).toMatch(/Allow Removing Stored Keys/);
 			expect(outputWithPairing(run, 'Remove user')).toEqual([{ json: { deleted: true }, pairedItem: { item: 0 } }]);
 			const org = sandbox.state().organizations.find((o: any) => o.organizationOemToken === token)!;
 			expect(org.users.map((u: any) => u.email)).toEqual([`owner@${lifecycleInput.domain}`]);
