@@ -1,12 +1,13 @@
 /**
  * The MSPC OEM Trigger, polled in-process through n8n-core's PollContext against the sandbox:
  * baseline, every event, filters, failed polls (nothing emitted, nothing forgotten), overlapping
- * polls, no secrets in items or static data, the editor's "Fetch Test Event", and the size of
+ * polls, restarts (n8n saves static data only after the activation poll and after a poll that
+ * emits), no secrets in items or static data, the editor's "Fetch Test Event", and the size of
  * what is remembered for a 100,000-vendor catalogue.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { ActiveTrigger } from '../helpers/poll';
+import { ActiveTrigger, N8nPoller } from '../helpers/poll';
 import { useSandbox } from '../helpers/sandbox';
 import { findSecrets } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
@@ -67,7 +68,7 @@ describe('vendor events', () => {
 		expect(await trigger.poll()).toBeNull();
 		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/vendor']);
 		const saved = trigger.savedStaticData();
-		expect(saved).toMatchObject({ format: 1, committed: 1, vendors: expect.any(String) });
+		expect(saved).toMatchObject({ format: 2, committed: 1, vendors: expect.any(String) });
 		const count = env.sandbox.state().vendors.length;
 		expect((saved.vendors as string).length).toBe(count * (8 + (saved.width as number)));
 		// unchanged catalogue: nothing, still one request per poll
@@ -160,13 +161,6 @@ describe('integration events', () => {
 	it('added, changed and removed, each once, shaped like Integration: List items plus vendorName', async () => {
 		const { token, values } = organizationWithIntegrations();
 		const [northwind, bluefin] = env.sandbox.state().vendors;
-		const triggers = {
-			integrationAdded: vendorTrigger('integrationAdded', { organizationOemToken: token }),
-			integrationChanged: vendorTrigger('integrationChanged', { organizationOemToken: token }),
-			integrationRemoved: vendorTrigger('integrationRemoved', { organizationOemToken: token }),
-		};
-		for (const trigger of Object.values(triggers)) expect(await trigger.poll()).toBeNull();
-
 		const created = await admin('POST', '/integrations', {
 			organizationOemToken: token,
 			vendorId: northwind.id,
@@ -176,24 +170,37 @@ describe('integration events', () => {
 		const listed = (await listItems({ resource: 'integration', operation: 'list', organizationOemToken: token })).find(
 			(i) => i.id === id,
 		);
+		const triggers = {
+			integrationAdded: vendorTrigger('integrationAdded', { organizationOemToken: token }),
+			integrationChanged: vendorTrigger('integrationChanged', { organizationOemToken: token }),
+			integrationRemoved: vendorTrigger('integrationRemoved', { organizationOemToken: token }),
+		};
+		for (const trigger of Object.values(triggers)) expect(await trigger.poll()).toBeNull();
+
+		const added = await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
+		const addedId = (added.integration as IDataObject).id as string;
+		const addedListed = (await listItems({ resource: 'integration', operation: 'list', organizationOemToken: token })).find(
+			(i) => i.id === addedId,
+		);
 		env.sandbox.clearRequests();
 		expect(jsons(await triggers.integrationAdded.poll())).toEqual([
-			{ event: 'integrationAdded', ...listed, vendorName: northwind.name },
+			{ event: 'integrationAdded', ...addedListed, vendorName: bluefin.name },
 		]);
 		// a change to report: the integration list, then the vendor list for names
 		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
+		// nothing to report (an added integration is not watched by these events): the integration list only
+		env.sandbox.clearRequests();
 		expect(await triggers.integrationChanged.poll()).toBeNull();
 		expect(await triggers.integrationRemoved.poll()).toBeNull();
-		env.sandbox.clearRequests();
 		expect(await triggers.integrationAdded.poll()).toBeNull();
-		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list']);
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(Array(3).fill('/api/oem-api/integration/list'));
 
 		await updateIntegration(token, id, { 'api key': values.bluefin, 'api username': 'someone' });
 		expect(jsons(await triggers.integrationChanged.poll())).toEqual([
 			{
 				event: 'integrationChanged',
 				...listed,
-				integrationCredentialTemplate: [{ 'api key': '', 'api username': '' }].reduce((a, b) => ({ ...a, ...b })),
+				integrationCredentialTemplate: { 'api key': '', 'api username': '' },
 				credentialKeys: ['api key', 'api username'],
 				vendorName: northwind.name,
 				changes: { credentialKeys: { before: ['api key'], after: ['api key', 'api username'], added: ['api username'], removed: [] } },
@@ -202,14 +209,13 @@ describe('integration events', () => {
 		expect(await triggers.integrationChanged.poll()).toBeNull();
 
 		// the vendor leaves the catalogue too: the removed item keeps its last known name
-		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
 		await admin('DELETE', `/integrations/${id}`);
 		await admin('DELETE', `/vendors/${northwind.id}`);
 		expect(jsons(await triggers.integrationRemoved.poll())).toEqual([
 			{ event: 'integrationRemoved', id, vendorId: northwind.id, vendorName: northwind.name, credentialKeys: ['api key'] },
 		]);
 		expect(await triggers.integrationRemoved.poll()).toBeNull();
-		expect(jsons(await triggers.integrationAdded.poll()).map((i) => [i.vendorId, i.vendorName])).toEqual([[bluefin.id, bluefin.name]]);
+		expect(await triggers.integrationAdded.poll()).toBeNull();
 	});
 
 	it('another organization token is a new baseline, not a list of differences', async () => {
@@ -329,6 +335,210 @@ describe('overlapping polls', () => {
 		expect(await early).toBeNull();
 		await addVendor({ id: 'v-late', name: 'Late' });
 		expect(await trigger.poll()).toBeNull();
+	});
+});
+
+describe('restarts: n8n saves static data only after the activation poll and after a poll that emits', () => {
+	/** A poll, n8n restarting (only the second trigger), or a change to the sandbox. */
+	type Step = 'poll' | 'restart' | (() => Promise<unknown>);
+
+	/**
+	 * The same changes and polls seen by a trigger that keeps running and by one that n8n restarts
+	 * at each 'restart' (from the static data it saved): per poll, `event id` of each item.
+	 */
+	async function withAndWithoutRestarts(parameters: INodeParameters, steps: Step[]) {
+		const steady = new N8nPoller(env.credentials, parameters);
+		const restarted = new N8nPoller(env.credentials, parameters);
+		const emitted = { steady: [] as string[][], restarted: [] as string[][] };
+		const summary = (items: INodeExecutionData[] | null) => jsons(items).map((item) => `${item.event} ${item.id}`);
+		for (const step of steps) {
+			if (step === 'restart') restarted.restart();
+			else if (step === 'poll') {
+				emitted.steady.push(summary(await steady.poll()));
+				emitted.restarted.push(summary(await restarted.poll()));
+			} else await step();
+		}
+		return emitted;
+	}
+
+	const addIntegration = async (token: string, vendorId: string) =>
+		((await admin('POST', '/integrations', { organizationOemToken: token, vendorId })).integration as IDataObject).id as string;
+
+	it('Integration Removed: an integration first seen after the last execution is not watched, with or without a restart; one recorded at an execution is (issue 17, defect 9)', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2, v3] = env.sandbox.state().vendors;
+		const a = await addIntegration(token, v1.id);
+		let b = '';
+		let c = '';
+		const emitted = await withAndWithoutRestarts({ event: 'integrationRemoved', organizationOemToken: token }, [
+			'poll', // activation: the baseline {a}
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			async () => {
+				await admin('DELETE', `/integrations/${b}`); // while n8n is down
+				c = await addIntegration(token, v3.id);
+				await admin('DELETE', `/integrations/${a}`);
+			},
+			'poll', // reports a; remembers {c}
+			'restart',
+			async () => await admin('DELETE', `/integrations/${c}`),
+			'poll',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [], [`integrationRemoved ${a}`], [`integrationRemoved ${c}`], []]);
+	});
+
+	it('Integration Changed: an integration first seen after the last execution is watched from the next execution on, with or without a restart', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		const a = await addIntegration(token, v1.id);
+		let b = '';
+		const emitted = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: token }, [
+			'poll',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			async () => {
+				await updateIntegration(token, b, { 'api key': 'b-value-1' });
+				await updateIntegration(token, a, { 'api key': 'a-value-1' });
+			},
+			'poll',
+			'restart',
+			async () => await updateIntegration(token, b, { 'api key': 'b-value-2', region: 'eu' }),
+			'poll',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [], [`integrationChanged ${a}`], [`integrationChanged ${b}`], []]);
+	});
+
+	it('Integration Added: each new integration once, also when added while n8n is down', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		let a = '';
+		let b = '';
+		const emitted = await withAndWithoutRestarts({ event: 'integrationAdded', organizationOemToken: token }, [
+			'poll',
+			async () => (a = await addIntegration(token, v1.id)),
+			'poll',
+			'restart',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [`integrationAdded ${a}`], [`integrationAdded ${b}`], []]);
+	});
+
+	it('Vendor Changed: a vendor first seen after the last execution is watched from the next execution on, with or without a restart', async () => {
+		const [known] = env.sandbox.state().vendors;
+		const emitted = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
+			'poll',
+			async () => await addVendor({ id: 'v-later', name: 'Later Vendor', integrationStatus: 'active' }),
+			'poll',
+			'restart',
+			async () => {
+				await admin('PATCH', '/vendors/v-later', { integrationStatus: 'pending' });
+				await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'inactive' });
+			},
+			'poll',
+			'restart',
+			async () => await admin('PATCH', '/vendors/v-later', { integrationType: 'external' }),
+			'poll',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [], [`vendorChanged ${known.id}`], ['vendorChanged v-later'], []]);
+	});
+
+	it('Vendor Added with a status filter: a vendor that leaves the filter and comes back between two executions is not new, with or without a restart', async () => {
+		const [known] = env.sandbox.state().vendors.filter((v) => v.integrationStatus === 'active');
+		const emitted = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+			'poll',
+			async () => await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'pending' }),
+			'poll',
+			'restart',
+			async () => {
+				await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'active' });
+				await addVendor({ id: 'v-while-down', name: 'Added While Down', integrationStatus: 'active' });
+			},
+			'poll',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [], ['vendorAdded v-while-down'], []]);
+	});
+
+	it('a poll that fails, or a failed activation after a restart, changes nothing: the next poll reports the change once', async () => {
+		const options = { maxRetries: 0 };
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', options });
+		await poller.poll();
+		await addVendor({ id: 'v-after-failures', name: 'After Failures' });
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 503 });
+		await expect(poller.poll()).rejects.toThrow(/server error \(503\)/);
+		poller.restart();
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 503 });
+		await expect(poller.poll()).rejects.toThrow(/server error \(503\)/); // the activation fails; n8n tries again
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-after-failures']);
+		poller.restart();
+		expect(await poller.poll()).toBeNull();
+	});
+});
+
+describe('Name Contains', () => {
+	it('Vendor Added: a vendor renamed into the filter counts as added; renamed out and back in between two executions it does not', async () => {
+		await addVendor({ id: 'v-renamed', name: 'Cloud Store' });
+		await addVendor({ id: 'v-back', name: 'Backup Vault' });
+		const trigger = vendorTrigger('vendorAdded', { filters: { nameContains: ' BACKUP ' } });
+		await trigger.poll();
+		await admin('PATCH', '/vendors/v-renamed', { name: 'Cloud Backup Store' });
+		expect(jsons(await trigger.poll()).map((v) => [v.event, v.id, v.name])).toEqual([['vendorAdded', 'v-renamed', 'Cloud Backup Store']]);
+		await admin('PATCH', '/vendors/v-back', { name: 'Vault' });
+		expect(await trigger.poll()).toBeNull();
+		await admin('PATCH', '/vendors/v-back', { name: 'Vault Backup' });
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('Vendor Changed: a vendor renamed out of the filter and changed is reported (it matched before)', async () => {
+		await addVendor({ id: 'v-leaving', name: 'Harbor Backup Two', integrationStatus: 'active' });
+		const trigger = vendorTrigger('vendorChanged', { filters: { nameContains: 'backup' } });
+		await trigger.poll();
+		await admin('PATCH', '/vendors/v-leaving', { name: 'Harbor Archive', integrationStatus: 'inactive' });
+		expect(jsons(await trigger.poll()).map((v) => [v.id, v.changes])).toEqual([
+			['v-leaving', { integrationStatus: { before: 'active', after: 'inactive' } }],
+		]);
+	});
+
+	it('another Name Contains text: what matched before is judged by the current name (a filter edit is not a catalogue change)', async () => {
+		await addVendor({ id: 'v-edit', name: 'Edit Backup' });
+		const trigger = vendorTrigger('vendorAdded', { filters: { nameContains: 'backup' } });
+		await trigger.poll();
+		trigger.node.parameters.filters = { nameContains: 'edit' };
+		expect(await trigger.poll()).toBeNull();
+		await addVendor({ id: 'v-edit-2', name: 'Edit Two' });
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-edit-2']);
+	});
+});
+
+describe('a state stored by the previous format', () => {
+	it('format 1 (no name bits) is read, not replaced by a new baseline: the change after it is reported', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorChanged', filters: { nameContains: 'a' } });
+		await poller.poll();
+		const current = poller.trigger.savedStaticData();
+		const formatOne = {
+			...current,
+			format: 1,
+			profiles: (current.profiles as unknown[][]).map((profile) => profile.slice(0, 3)),
+		};
+		delete (formatOne as IDataObject).nameFilter;
+		const vendor = env.sandbox.state().vendors.find((v) => v.name.toLowerCase().includes('a'))!;
+		const upgraded = new N8nPoller(env.credentials, { event: 'vendorChanged', filters: { nameContains: 'a' } }, { 'node:MSPC OEM Trigger': formatOne });
+		await admin('PATCH', `/vendors/${vendor.id}`, { integrationStatus: 'retired' });
+		expect(jsons(await upgraded.poll()).map((v) => v.id)).toEqual([vendor.id]);
+		expect(upgraded.savedStaticData).toMatchObject({ format: 2, nameFilter: expect.any(String) });
 	});
 });
 
