@@ -112,7 +112,8 @@ export class N8nPoller {
 	trigger: ActiveTrigger;
 	/** The workflow's static data as last saved. */
 	private saved: IDataObject | undefined;
-	private activating = true;
+	/** Whether the next poll is the activation's. */
+	activating = true;
 
 	constructor(
 		private readonly credentials: ICredentialDataDecryptedObject,
