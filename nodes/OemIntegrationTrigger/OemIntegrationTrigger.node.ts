@@ -231,27 +231,27 @@ export class OemIntegrationTrigger implements INodeType {
 					{
 						name: 'Integration Added',
 						value: 'integrationAdded',
-						description: 'The organization has an integration it did not have at the previous check',
+						description: "The organization has an integration it did not have at this trigger's last execution",
 					},
 					{
 						name: 'Integration Changed',
 						value: 'integrationChanged',
-						description: "The set of credential keys of one of the organization's integrations changed",
+						description: "The set of credential keys of an integration the organization had at this trigger's last execution changed",
 					},
 					{
 						name: 'Integration Removed',
 						value: 'integrationRemoved',
-						description: 'An integration the organization had at the previous check is gone',
+						description: "An integration the organization had at this trigger's last execution is gone",
 					},
 					{
 						name: 'Vendor Added',
 						value: 'vendorAdded',
-						description: 'A vendor appears in Vendor: List (with the filters below) that was not there at the previous check',
+						description: "A vendor is in Vendor: List (with the filters below) that was not in it at this trigger's last execution",
 					},
 					{
 						name: 'Vendor Changed',
 						value: 'vendorChanged',
-						description: "A known vendor's integration status, integration type or set of credential keys changed",
+						description: "A vendor listed at this trigger's last execution has another integration status, integration type or set of credential keys",
 					},
 				],
 				default: 'vendorAdded',

@@ -1,8 +1,8 @@
 /**
  * What the trigger remembers between polls, and how a poll's lists are compared with it.
  *
- * It lives in n8n's workflow static data (the node's part), so it survives restarts and works in
- * queue mode, and it holds no credential values, tokens or names of credential values: only
+ * It lives in n8n's workflow static data (the node's part), which n8n keeps in its database (also
+ * in queue mode), and it holds no credential values, tokens or names of credential values: only
  *  - for the vendor events, per vendor an 8-character digest of its id and the index of its
  *    "profile" (integration status, integration type, set of credential keys, whether its name
  *    contained the Name Contains filter) in a table of the distinct profiles, all packed into one

@@ -10,6 +10,10 @@
  * The workflows poll every 5 seconds through twelve once-a-minute poll times; the shipped
  * example polls every minute and is given the same poll times here.
  *
+ * Across a restart (a second n8n per version): changes remembered by polls that emitted nothing,
+ * n8n stopped, changes made while it is down, n8n started: it emits exactly what the same triggers
+ * polled in-process by an n8n that never restarts emit.
+ *
  * Environment: as n8n.e2e.test.ts (N8N_E2E_VERSIONS, N8N_E2E_KEEP, ...).
  */
 import * as path from 'node:path';
@@ -25,6 +29,8 @@ import {
 	SANDBOX_CREDENTIAL_NAME,
 	versionsFromEnv,
 } from '../../scripts/lib/n8n';
+import { N8nPoller } from '../helpers/poll';
+import '../helpers/jest.setup';
 import { loadExample } from './workflows';
 
 const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
@@ -85,6 +91,50 @@ function hasUpsert(): boolean {
 	);
 }
 
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+}
+
+/** The workflow's finished executions, from n8n's REST API, oldest first. */
+async function executionsOf(n8n: N8nInstance, workflowId: string): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const res = await n8n.rest!.request('GET', `/rest/executions?filter=${filter}`);
+	const data = res.body?.data ?? res.body;
+	const results = data?.results ?? data;
+	if (res.status !== 200 || !Array.isArray(results)) throw new Error(`GET /rest/executions → ${res.status}: ${res.text.slice(0, 300)}`);
+	return results
+		.filter((e: any) => e.stoppedAt || !['running', 'new', 'waiting'].includes(e.status))
+		.map((e: any) => ({ id: String(e.id), status: e.status, mode: e.mode }))
+		.sort((a: ExecutionSummary, b: ExecutionSummary) => Number(a.id) - Number(b.id));
+}
+
+async function waitUntil<T>(n8n: N8nInstance, what: string, probe: () => Promise<T | undefined>): Promise<T> {
+	const deadline = Date.now() + WAIT_MS;
+	for (;;) {
+		const found = await probe();
+		if (found !== undefined) return found;
+		if (Date.now() > deadline) throw new Error(`${what}: not seen within ${WAIT_MS} ms\n${n8n.logTail(30)}`);
+		await sleep(1000);
+	}
+}
+
+/** The items a node output in a stored execution. */
+function executionOutput(n8n: N8nInstance, executionId: string, nodeName: string): any[] {
+	const execution = n8n.readDatabase().executions.find((e) => e.id === executionId);
+	const runs = execution?.data?.resultData?.runData?.[nodeName] ?? [];
+	return (runs[0]?.data?.main?.[0] ?? []).map((item: { json: unknown }) => item.json);
+}
+
+const staticData = (n8n: N8nInstance, workflowId: string) => n8n.readDatabase().workflows.find((w) => w.id === workflowId)?.staticData;
+
+async function sandboxAdmin(sandbox: RunningSandbox, method: string, urlPath: string, body?: unknown) {
+	const res = await fetch(`${sandbox.url}/__admin${urlPath}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+	expect(res.status).toBeLessThan(300);
+	return (await res.json()) as any;
+}
+
 describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 	let sandbox: RunningSandbox;
 	let n8n: N8nInstance;
@@ -136,54 +186,16 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		await sandbox?.stop();
 	});
 
-	interface ExecutionSummary {
-		id: string;
-		status: string;
-		mode: string;
-	}
-
-	/** The workflow's finished executions, from n8n's REST API. */
-	async function executionsOf(workflowId: string): Promise<ExecutionSummary[]> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const res = await n8n.rest!.request('GET', `/rest/executions?filter=${filter}`);
-		const data = res.body?.data ?? res.body;
-		const results = data?.results ?? data;
-		if (res.status !== 200 || !Array.isArray(results)) throw new Error(`GET /rest/executions → ${res.status}: ${res.text.slice(0, 300)}`);
-		return results
-			.filter((e: any) => e.stoppedAt || !['running', 'new', 'waiting'].includes(e.status))
-			.map((e: any) => ({ id: String(e.id), status: e.status, mode: e.mode }));
-	}
-
-	async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-		const deadline = Date.now() + WAIT_MS;
-		for (;;) {
-			const found = await probe();
-			if (found !== undefined) return found;
-			if (Date.now() > deadline) throw new Error(`${what}: not seen within ${WAIT_MS} ms\n${n8n.logTail(30)}`);
-			await sleep(1000);
-		}
-	}
-
+	const executions = (workflowId: string) => executionsOf(n8n, workflowId);
+	const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => waitUntil(n8n, what, probe);
 	const waitForExecutions = (workflowId: string, count: number) =>
 		waitFor(`${count} execution(s) of ${workflowId}`, async () => {
-			const executions = await executionsOf(workflowId);
-			return executions.length >= count ? executions : undefined;
+			const found = await executions(workflowId);
+			return found.length >= count ? found : undefined;
 		});
-
-	/** The items a node output in a stored execution. */
-	function outputOf(executionId: string, nodeName: string): any[] {
-		const execution = n8n.readDatabase().executions.find((e) => e.id === executionId);
-		const runs = execution?.data?.resultData?.runData?.[nodeName] ?? [];
-		return (runs[0]?.data?.main?.[0] ?? []).map((item: { json: unknown }) => item.json);
-	}
-
-	const staticDataOf = (workflowId: string) => n8n.readDatabase().workflows.find((w) => w.id === workflowId)?.staticData;
-
-	const admin = async (method: string, urlPath: string, body?: unknown) => {
-		const res = await fetch(`${sandbox.url}/__admin${urlPath}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-		expect(res.status).toBeLessThan(300);
-		return (await res.json()) as any;
-	};
+	const outputOf = (executionId: string, nodeName: string) => executionOutput(n8n, executionId, nodeName);
+	const staticDataOf = (workflowId: string) => staticData(n8n, workflowId);
+	const admin = (method: string, urlPath: string, body?: unknown) => sandboxAdmin(sandbox, method, urlPath, body);
 
 	test('activation records a baseline (saved in static data) and starts no execution', async () => {
 		const saved = await waitFor('the baseline in static data', async () => {
@@ -191,9 +203,9 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 			const node = data?.['node:MSPC OEM Trigger'];
 			return node?.vendors ? node : undefined;
 		});
-		expect(saved).toMatchObject({ format: 1, committed: expect.any(Number) });
-		expect(await executionsOf('e2eTrigVendors')).toEqual([]);
-		expect(await executionsOf('e2eTrigRemoved')).toEqual([]);
+		expect(saved).toMatchObject({ format: 2, committed: expect.any(Number) });
+		expect(await executions('e2eTrigVendors')).toEqual([]);
+		expect(await executions('e2eTrigRemoved')).toEqual([]);
 	});
 
 	test('a vendor added in the sandbox starts one execution carrying it', async () => {
@@ -214,22 +226,22 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		]);
 		// a few more polls: the same vendor is not reported again
 		await sleep(12_000);
-		expect(await executionsOf('e2eTrigVendors')).toHaveLength(1);
+		expect(await executions('e2eTrigVendors')).toHaveLength(1);
 	});
 
 	test('a failed poll becomes an error execution with the node message; the change arrives once the API is back', async () => {
 		sandbox.setFaults({ errorRate: 1 });
 		await admin('POST', '/vendors', { id: 'e2e-vendor-2', name: 'E2E Vendor Two' });
 		const failed = await waitFor('an error execution', async () => {
-			const executions = await executionsOf('e2eTrigVendors');
-			return executions.find((e) => e.status === 'error');
+			const found = await executions('e2eTrigVendors');
+			return found.find((e) => e.status === 'error');
 		});
 		const stored = n8n.readDatabase().executions.find((e) => e.id === failed.id);
 		expect(stored?.data?.resultData?.error?.message).toMatch(/^Could not list the vendors: the MSPC OEM API failed with a server error \(50\d\)/);
 		sandbox.setFaults({ errorRate: 0 });
 		const delivered = await waitFor('the vendor after the outage', async () => {
-			const executions = await executionsOf('e2eTrigVendors');
-			return executions.find((e) => e.status === 'success' && outputOf(e.id, 'Received').some((v) => v.id === 'e2e-vendor-2'));
+			const found = await executions('e2eTrigVendors');
+			return found.find((e) => e.status === 'success' && outputOf(e.id, 'Received').some((v) => v.id === 'e2e-vendor-2'));
 		});
 		expect(outputOf(delivered.id, 'Received').map((v) => v.id)).toEqual(['e2e-vendor-2']);
 	});
@@ -253,7 +265,7 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		await admin('DELETE', `/integrations/${integration.id}`);
 		// (the outage of the test before left error executions of this workflow too)
 		const execution = await waitFor('the removal execution', async () =>
-			(await executionsOf('e2eTrigRemoved')).find((e) => e.status === 'success'),
+			(await executions('e2eTrigRemoved')).find((e) => e.status === 'success'),
 		);
 		expect(outputOf(execution.id, 'Received')).toEqual([
 			{ event: 'integrationRemoved', id: integration.id, vendorId: vendor.id, vendorName: vendor.name, credentialKeys: ['k'] },
@@ -273,8 +285,8 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 			const found = sandbox.state().integrations.filter((i) => i.vendorId === 'e2e-offer-1');
 			return found.length >= 2 ? found : undefined;
 		});
-		const executions = await executionsOf(EXAMPLE.id);
-		expect(executions.filter((e) => outputOf(e.id, 'New vendor').some((v) => v.id === 'e2e-offer-1'))).toEqual([
+		const exampleRuns = await executions(EXAMPLE.id);
+		expect(exampleRuns.filter((e) => outputOf(e.id, 'New vendor').some((v) => v.id === 'e2e-offer-1'))).toEqual([
 			expect.objectContaining({ status: 'success' }),
 		]);
 		const orgs = sandbox.state().organizations;
@@ -284,4 +296,121 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 		]);
 		for (const integration of offered) expect(Object.keys(integration.credentials).sort()).toEqual(['api key', 'tenant id']);
 	});
+});
+
+/**
+ * A real restart between polls: what n8n emits after it restarted is what the same trigger emits
+ * in-process, polled at the same moments by an n8n that never restarts (test/helpers/poll.ts).
+ * Changes are made, n8n polls (no execution), n8n stops, more changes are made, n8n starts (its
+ * activation poll reports them), then one more change and poll.
+ */
+describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger across a restart', (version) => {
+	let sandbox: RunningSandbox;
+	let n8n: N8nInstance;
+	let token: string;
+	const integrationIds: Record<string, string> = {};
+	const WORKFLOWS = {
+		e2eRsRemoved: { event: 'integrationRemoved' },
+		e2eRsChanged: { event: 'vendorChanged', filters: { nameContains: 'watched' } },
+		e2eRsAdded: { event: 'vendorAdded', filters: { integrationStatus: 'active', nameContains: 'restart' } },
+	};
+	type WorkflowId = keyof typeof WORKFLOWS;
+	const ids = Object.keys(WORKFLOWS) as WorkflowId[];
+	/** The same triggers, in-process, never restarted; and what they emitted. */
+	const steady = {} as Record<WorkflowId, N8nPoller>;
+	const steadyItems = Object.fromEntries(ids.map((id) => [id, [] as any[]])) as Record<WorkflowId, any[]>;
+
+	const admin = (method: string, urlPath: string, body?: unknown) => sandboxAdmin(sandbox, method, urlPath, body);
+	const addIntegration = async (name: string, vendorId: string) => {
+		const created = await admin('POST', '/integrations', { organizationOemToken: token, vendorId });
+		integrationIds[name] = created.integration.id;
+	};
+	const parametersOf = (id: WorkflowId) => ({ ...WORKFLOWS[id], ...(id === 'e2eRsRemoved' ? { organizationOemToken: token } : {}) });
+
+	/** Waits for a complete round of n8n's polls that started after now (all poll at the same seconds), then polls the steady triggers. */
+	async function pollRound(): Promise<void> {
+		const since = Date.now();
+		await waitUntil(n8n, 'two rounds of polls', async () => {
+			const rounds = sandbox.requests.filter((r) => r.path === '/api/oem-api/integration/list' && r.at > since && r.status);
+			return rounds.length >= 2 ? true : undefined;
+		});
+		await sleep(2000); // n8n stores the execution of a poll that emitted
+		for (const id of ids) steadyItems[id].push(...((await steady[id].poll()) ?? []).map((item) => item.json));
+	}
+
+	/** The items of every execution of the workflow, oldest first. */
+	async function emittedBy(workflowId: WorkflowId): Promise<any[]> {
+		const found = await executionsOf(n8n, workflowId);
+		expect(found.map((e) => e.status)).toEqual(found.map(() => 'success'));
+		return found.flatMap((e) => executionOutput(n8n, e.id, 'Received'));
+	}
+
+	beforeAll(async () => {
+		await ensureN8n(version);
+	}, INSTALL_TIMEOUT_MS);
+
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+		token = sandbox.createOrganization({ name: 'Restart E2E MSP', email: 'owner@restart.e2e.example' }).organizationOemToken;
+		await admin('POST', '/vendors', { id: 'rs-known', name: 'Watched Known', integrationStatus: 'active' });
+		await admin('POST', '/vendors', { id: 'rs-leaving', name: 'Restart Leaving', integrationStatus: 'active' });
+		const [v1] = sandbox.state().vendors;
+		await addIntegration('a', v1.id);
+		n8n = await N8nInstance.create({ version });
+		await n8n.importCredentials([
+			{ id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: { baseUrl: sandbox.url, ...sandbox.credentials } },
+		]);
+		await n8n.importWorkflows(ids.map((id) => triggerWorkflow(id, parametersOf(id))));
+		await n8n.activateWorkflows(ids);
+		await n8n.start();
+		await n8n.rest!.ensureOwner();
+		// the activation polls recorded their baselines; the steady triggers record theirs now, from the same lists
+		await waitUntil(n8n, 'the baselines in static data', async () =>
+			ids.every((id) => staticData(n8n, id)?.['node:MSPC OEM Trigger']?.committed) ? true : undefined,
+		);
+		const credentials = { baseUrl: `${sandbox.url}/`, ...sandbox.credentials };
+		for (const id of ids) {
+			steady[id] = new N8nPoller(credentials, parametersOf(id));
+			expect(await steady[id].poll()).toBeNull();
+		}
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await sandbox?.stop();
+	});
+
+	test('changes before, while and after n8n is down: after the restart n8n emits what a trigger that never restarted emits', async () => {
+		const [, v2] = sandbox.state().vendors;
+		// unwatched changes, remembered by a poll that emits nothing (so n8n saves nothing)
+		await addIntegration('b', v2.id);
+		await admin('POST', '/vendors', { id: 'rs-later', name: 'Watched Later', integrationStatus: 'active' });
+		await admin('PATCH', '/vendors/rs-leaving', { integrationStatus: 'pending' });
+		await pollRound();
+		for (const id of ids) expect(await executionsOf(n8n, id)).toEqual([]);
+
+		await n8n.stop();
+		await admin('DELETE', `/integrations/${integrationIds.b}`);
+		await admin('DELETE', `/integrations/${integrationIds.a}`);
+		await admin('PATCH', '/vendors/rs-later', { integrationStatus: 'inactive' });
+		await admin('PATCH', '/vendors/rs-known', { integrationStatus: 'pending' });
+		await admin('PATCH', '/vendors/rs-leaving', { integrationStatus: 'active' });
+		await admin('POST', '/vendors', { id: 'rs-new', name: 'Restart New', integrationStatus: 'active' });
+		await n8n.start();
+		await n8n.rest!.ensureOwner();
+		await pollRound();
+
+		// a vendor first seen before the restart is watched once an execution recorded it
+		await admin('PATCH', '/vendors/rs-later', { integrationStatus: 'pending' });
+		await pollRound();
+		await pollRound(); // nothing more, nothing repeated
+
+		const emitted = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await emittedBy(id)] as const)));
+		expect(emitted).toEqual(steadyItems);
+		const summary = (items: any[]) => items.map((item) => `${item.event} ${item.id}`);
+		expect(summary(emitted.e2eRsRemoved)).toEqual([`integrationRemoved ${integrationIds.a}`]);
+		expect(summary(emitted.e2eRsChanged)).toEqual(['vendorChanged rs-known', 'vendorChanged rs-later']);
+		expect(summary(emitted.e2eRsAdded)).toEqual(['vendorAdded rs-new']);
+		expect(staticData(n8n, 'e2eRsChanged')?.['node:MSPC OEM Trigger']).toMatchObject({ format: 2, nameFilter: expect.any(String) });
+	}, 6 * 60_000);
 });
