@@ -28,6 +28,7 @@ import {
 	isIntegrationEvent,
 	isVendorEvent,
 	matchesFilters,
+	nameFilterChanged,
 	rememberedIntegrations,
 	rememberedVendors,
 	removedItem,
@@ -114,9 +115,9 @@ function isStale(state: TriggerState, ticket: number): boolean {
 }
 
 /**
- * Replaces the remembered state in one synchronous step. Called only for a first baseline and
- * for a poll that emits: n8n saves static data then, so what is remembered is always what n8n
- * has saved, and a restart changes nothing the trigger reports (see state.ts).
+ * Replaces the remembered state in one synchronous step. Called only for a first baseline, for a
+ * poll that emits and for new name bits (see pollVendors): n8n saves static data then, so what is
+ * remembered is what n8n has saved, and a restart changes nothing the trigger reports (state.ts).
  */
 function commit(state: TriggerState, next: TriggerState): void {
 	for (const key of ['profiles', 'width', 'vendors', 'nameFilter', 'integrations', 'keySets'] as const) {
@@ -151,7 +152,10 @@ async function pollVendors(
 	if (isStale(state, ticket)) return null;
 	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	if (known && items.length === 0) return null;
+	// Nothing to emit: nothing new is remembered (n8n would not save it), except the name bits for
+	// a Name Contains text set or edited since: that re-activates the workflow, and n8n saves after
+	// the activation poll.
+	if (known && items.length === 0 && !nameFilterChanged(state, filters)) return null;
 	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters) });
 	return output(ctx, items);
 }

@@ -42,9 +42,9 @@ export function isIntegrationEvent(event: string): event is IntegrationEvent {
 }
 
 /**
- * Bump when the stored shape changes. Format 1 (without the name-filter bit) is still read: its
- * vendors count as unknown to the name filter (see rememberedVendors). Any other format is
- * replaced by a new baseline.
+ * Bump when the stored shape changes. Format 1 (without the name bits) is still read: its vendors
+ * count as unknown to the name filter (see rememberedVendors) until the name bits are recorded.
+ * Any other format is replaced by a new baseline.
  */
 export const STATE_FORMAT = 2;
 export const READABLE_FORMATS = [1, STATE_FORMAT];
@@ -185,6 +185,15 @@ const nameFilterDigest = (filters: VendorFilters) => {
 	const nameContains = nameFilterOf(filters);
 	return nameContains === undefined ? undefined : digest(nameContains);
 };
+
+/**
+ * Whether a Name Contains text is set that the remembered name bits were not recorded for (set or
+ * edited since, or a format-1 state).
+ */
+export function nameFilterChanged(state: TriggerState, filters: VendorFilters): boolean {
+	const current = nameFilterDigest(filters);
+	return current !== undefined && state.nameFilter !== current;
+}
 
 export interface VendorSnapshot {
 	integrationStatus: string | null;

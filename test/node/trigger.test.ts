@@ -512,14 +512,17 @@ describe('Name Contains', () => {
 		]);
 	});
 
-	it('another Name Contains text: what matched before is judged by the current name (a filter edit is not a catalogue change)', async () => {
+	it('an edited Name Contains: the first poll records which names match (an edit is not a catalogue change); a rename into it then counts', async () => {
 		await addVendor({ id: 'v-edit', name: 'Edit Backup' });
-		const trigger = vendorTrigger('vendorAdded', { filters: { nameContains: 'backup' } });
-		await trigger.poll();
-		trigger.node.parameters.filters = { nameContains: 'edit' };
-		expect(await trigger.poll()).toBeNull();
+		await addVendor({ id: 'v-store', name: 'Store' });
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'backup' } });
+		await poller.poll();
+		poller.trigger.node.parameters.filters = { nameContains: 'edit' };
+		poller.restart(); // saving the edited workflow re-activates it
+		expect(await poller.poll()).toBeNull();
+		await admin('PATCH', '/vendors/v-store', { name: 'Edited Store' });
 		await addVendor({ id: 'v-edit-2', name: 'Edit Two' });
-		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-edit-2']);
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-store', 'v-edit-2']);
 	});
 });
 
@@ -539,6 +542,20 @@ describe('a state stored by the previous format', () => {
 		await admin('PATCH', `/vendors/${vendor.id}`, { integrationStatus: 'retired' });
 		expect(jsons(await upgraded.poll()).map((v) => v.id)).toEqual([vendor.id]);
 		expect(upgraded.savedStaticData).toMatchObject({ format: 2, nameFilter: expect.any(String) });
+	});
+
+	it('format 1 with a Name Contains filter: the first poll records the name bits even with nothing to emit', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'store' } });
+		await poller.poll();
+		const current = poller.trigger.savedStaticData();
+		const formatOne = { ...current, format: 1, profiles: (current.profiles as unknown[][]).map((profile) => profile.slice(0, 3)) };
+		delete (formatOne as IDataObject).nameFilter;
+		await addVendor({ id: 'v-plain', name: 'Plain' });
+		const upgraded = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'store' } }, { 'node:MSPC OEM Trigger': formatOne });
+		expect(await upgraded.poll()).toBeNull();
+		expect(upgraded.savedStaticData).toMatchObject({ format: 2, nameFilter: expect.any(String) });
+		await admin('PATCH', '/vendors/v-plain', { name: 'Plain Store' });
+		expect(jsons(await upgraded.poll()).map((v) => v.id)).toEqual(['v-plain']);
 	});
 });
 
