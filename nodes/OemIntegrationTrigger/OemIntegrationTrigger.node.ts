@@ -28,7 +28,6 @@ import {
 	isIntegrationEvent,
 	isVendorEvent,
 	matchesFilters,
-	nameFilterChanged,
 	rememberedIntegrations,
 	rememberedVendors,
 	removedItem,
@@ -114,11 +113,7 @@ function isStale(state: TriggerState, ticket: number): boolean {
 	return typeof state.committed === 'number' && ticket < state.committed;
 }
 
-/**
- * Replaces the remembered state in one synchronous step. Called only for a first baseline, for a
- * poll that emits and for new name bits (see pollVendors): n8n saves static data then, so what is
- * remembered is what n8n has saved, and a restart changes nothing the trigger reports (state.ts).
- */
+/** Replaces the remembered state in one synchronous step (every successful poll does). */
 function commit(state: TriggerState, next: TriggerState): void {
 	for (const key of ['profiles', 'width', 'vendors', 'nameFilter', 'integrations', 'keySets'] as const) {
 		if (!(key in next) && key in state) delete state[key];
@@ -152,10 +147,6 @@ async function pollVendors(
 	if (isStale(state, ticket)) return null;
 	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	// Nothing to emit: nothing new is remembered (n8n would not save it), except the name bits for
-	// a Name Contains text set or edited since: that re-activates the workflow, and n8n saves after
-	// the activation poll.
-	if (known && items.length === 0 && !nameFilterChanged(state, filters)) return null;
 	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters) });
 	return output(ctx, items);
 }
@@ -189,13 +180,13 @@ async function pollIntegrations(
 	const integrations = await listIntegrations(execution, token, { settings });
 	let names: Map<string, string> | undefined;
 	for (;;) {
-		// Nothing awaits between reading and replacing the state (see pollVendors); the vendor list,
-		// for names, is only read when there is something to emit or a baseline to record.
+		// Nothing awaits between reading and replacing the state (see pollVendors). The vendor list,
+		// for names, is only read for a baseline, items to emit, or integrations not known yet (whose
+		// names are remembered for a later Integration Removed item).
 		if (isStale(state, ticket)) return null;
 		const known = describes(state, source) ? rememberedIntegrations(state) : undefined;
 		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];
-		if (known && items.length === 0) return null;
-		if (!names) {
+		if (!names && (!known || items.length > 0 || integrations.some((integration) => !known.has(integration.id)))) {
 			names = namesOf(await listVendors(execution, { settings }));
 			continue;
 		}
@@ -235,27 +226,27 @@ export class OemIntegrationTrigger implements INodeType {
 					{
 						name: 'Integration Added',
 						value: 'integrationAdded',
-						description: "The organization has an integration it did not have at this trigger's last execution",
+						description: 'The organization has an integration it did not have at the previous check',
 					},
 					{
 						name: 'Integration Changed',
 						value: 'integrationChanged',
-						description: "The set of credential keys of an integration the organization had at this trigger's last execution changed",
+						description: "The set of credential keys of one of the organization's integrations changed since the previous check",
 					},
 					{
 						name: 'Integration Removed',
 						value: 'integrationRemoved',
-						description: "An integration the organization had at this trigger's last execution is gone",
+						description: 'An integration the organization had at the previous check is gone',
 					},
 					{
 						name: 'Vendor Added',
 						value: 'vendorAdded',
-						description: "A vendor is in Vendor: List (with the filters below) that was not in it at this trigger's last execution",
+						description: 'A vendor appears in Vendor: List (with the filters below) that was not there at the previous check',
 					},
 					{
 						name: 'Vendor Changed',
 						value: 'vendorChanged',
-						description: "A vendor listed at this trigger's last execution has another integration status, integration type or set of credential keys",
+						description: "A known vendor's integration status, integration type or set of credential keys changed since the previous check",
 					},
 				],
 				default: 'vendorAdded',

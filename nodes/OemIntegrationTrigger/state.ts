@@ -16,10 +16,9 @@
  *    difference between two catalogues or two organizations as changes;
  *  - two counters that keep overlapping polls from reporting a change twice or going back in time.
  *
- * n8n saves static data after the poll at activation and after a poll that emits, never after a
- * poll that returns nothing. So the remembered lists are replaced only when a poll emits (or
- * records the first baseline): a quiet poll that remembered more would be undone by a restart,
- * and what the trigger reports afterwards would depend on whether n8n had restarted.
+ * Every successful poll compares with the lists of the previous one and replaces them. n8n saves
+ * static data only after a poll that emits and after the poll at activation (also at each start),
+ * so after a restart the first poll compares with the lists as last saved (README, Trigger).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -185,15 +184,6 @@ const nameFilterDigest = (filters: VendorFilters) => {
 	const nameContains = nameFilterOf(filters);
 	return nameContains === undefined ? undefined : digest(nameContains);
 };
-
-/**
- * Whether a Name Contains text is set that the remembered name bits were not recorded for (set or
- * edited since, or a format-1 state).
- */
-export function nameFilterChanged(state: TriggerState, filters: VendorFilters): boolean {
-	const current = nameFilterDigest(filters);
-	return current !== undefined && state.nameFilter !== current;
-}
 
 export interface VendorSnapshot {
 	integrationStatus: string | null;

@@ -124,12 +124,15 @@ export class N8nPoller {
 		this.trigger = new ActiveTrigger(credentials, parameters, clone(staticData));
 	}
 
-	/** One poll at its poll time (the first after activation is the activation's). */
-	async poll(options: PollOptions = {}): Promise<INodeExecutionData[] | null> {
+	/**
+	 * One poll at its poll time (the first after activation is the activation's). `saveLost`: n8n
+	 * stops before the save this poll starts has landed (n8n does not wait for it after an emit).
+	 */
+	async poll(options: PollOptions = {}, { saveLost = false } = {}): Promise<INodeExecutionData[] | null> {
 		const activation = this.activating;
 		const items = await this.trigger.poll(options);
 		this.activating = false;
-		if (activation || items !== null) this.save();
+		if ((activation || items !== null) && !saveLost) this.save();
 		return items;
 	}
 

@@ -1,8 +1,8 @@
 /**
  * The MSPC OEM Trigger, polled in-process through n8n-core's PollContext against the sandbox:
  * baseline, every event, filters, failed polls (nothing emitted, nothing forgotten), overlapping
- * polls, restarts (n8n saves static data only after the activation poll and after a poll that
- * emits), no secrets in items or static data, the editor's "Fetch Test Event", and the size of
+ * polls, restarts (n8n saves static data only after a poll that emits and after the poll at
+ * activation), no secrets in items or static data, the editor's "Fetch Test Event", and the size of
  * what is remembered for a 100,000-vendor catalogue.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
@@ -161,6 +161,13 @@ describe('integration events', () => {
 	it('added, changed and removed, each once, shaped like Integration: List items plus vendorName', async () => {
 		const { token, values } = organizationWithIntegrations();
 		const [northwind, bluefin] = env.sandbox.state().vendors;
+		const triggers = {
+			integrationAdded: vendorTrigger('integrationAdded', { organizationOemToken: token }),
+			integrationChanged: vendorTrigger('integrationChanged', { organizationOemToken: token }),
+			integrationRemoved: vendorTrigger('integrationRemoved', { organizationOemToken: token }),
+		};
+		for (const trigger of Object.values(triggers)) expect(await trigger.poll()).toBeNull();
+
 		const created = await admin('POST', '/integrations', {
 			organizationOemToken: token,
 			vendorId: northwind.id,
@@ -170,37 +177,24 @@ describe('integration events', () => {
 		const listed = (await listItems({ resource: 'integration', operation: 'list', organizationOemToken: token })).find(
 			(i) => i.id === id,
 		);
-		const triggers = {
-			integrationAdded: vendorTrigger('integrationAdded', { organizationOemToken: token }),
-			integrationChanged: vendorTrigger('integrationChanged', { organizationOemToken: token }),
-			integrationRemoved: vendorTrigger('integrationRemoved', { organizationOemToken: token }),
-		};
-		for (const trigger of Object.values(triggers)) expect(await trigger.poll()).toBeNull();
-
-		const added = await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
-		const addedId = (added.integration as IDataObject).id as string;
-		const addedListed = (await listItems({ resource: 'integration', operation: 'list', organizationOemToken: token })).find(
-			(i) => i.id === addedId,
-		);
 		env.sandbox.clearRequests();
 		expect(jsons(await triggers.integrationAdded.poll())).toEqual([
-			{ event: 'integrationAdded', ...addedListed, vendorName: bluefin.name },
+			{ event: 'integrationAdded', ...listed, vendorName: northwind.name },
 		]);
 		// a change to report: the integration list, then the vendor list for names
 		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
-		// nothing to report (an added integration is not watched by these events): the integration list only
-		env.sandbox.clearRequests();
 		expect(await triggers.integrationChanged.poll()).toBeNull();
 		expect(await triggers.integrationRemoved.poll()).toBeNull();
+		env.sandbox.clearRequests();
 		expect(await triggers.integrationAdded.poll()).toBeNull();
-		expect(env.sandbox.requests.map((r) => r.path)).toEqual(Array(3).fill('/api/oem-api/integration/list'));
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list']);
 
 		await updateIntegration(token, id, { 'api key': values.bluefin, 'api username': 'someone' });
 		expect(jsons(await triggers.integrationChanged.poll())).toEqual([
 			{
 				event: 'integrationChanged',
 				...listed,
-				integrationCredentialTemplate: { 'api key': '', 'api username': '' },
+				integrationCredentialTemplate: [{ 'api key': '', 'api username': '' }].reduce((a, b) => ({ ...a, ...b })),
 				credentialKeys: ['api key', 'api username'],
 				vendorName: northwind.name,
 				changes: { credentialKeys: { before: ['api key'], after: ['api key', 'api username'], added: ['api username'], removed: [] } },
@@ -209,13 +203,14 @@ describe('integration events', () => {
 		expect(await triggers.integrationChanged.poll()).toBeNull();
 
 		// the vendor leaves the catalogue too: the removed item keeps its last known name
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
 		await admin('DELETE', `/integrations/${id}`);
 		await admin('DELETE', `/vendors/${northwind.id}`);
 		expect(jsons(await triggers.integrationRemoved.poll())).toEqual([
 			{ event: 'integrationRemoved', id, vendorId: northwind.id, vendorName: northwind.name, credentialKeys: ['api key'] },
 		]);
 		expect(await triggers.integrationRemoved.poll()).toBeNull();
-		expect(await triggers.integrationAdded.poll()).toBeNull();
+		expect(jsons(await triggers.integrationAdded.poll()).map((i) => [i.vendorId, i.vendorName])).toEqual([[bluefin.id, bluefin.name]]);
 	});
 
 	it('another organization token is a new baseline, not a list of differences', async () => {
@@ -338,7 +333,7 @@ describe('overlapping polls', () => {
 	});
 });
 
-describe('restarts: n8n saves static data only after the activation poll and after a poll that emits', () => {
+describe('restarts: n8n saves static data only after a poll that emits and after the poll at activation', () => {
 	/** A poll, n8n restarting (only the second trigger), or a change to the sandbox. */
 	type Step = 'poll' | 'restart' | (() => Promise<unknown>);
 
@@ -363,113 +358,192 @@ describe('restarts: n8n saves static data only after the activation poll and aft
 
 	const addIntegration = async (token: string, vendorId: string) =>
 		((await admin('POST', '/integrations', { organizationOemToken: token, vendorId })).integration as IDataObject).id as string;
+	const removeIntegration = (id: string) => admin('DELETE', `/integrations/${id}`);
 
-	it('Integration Removed: an integration first seen after the last execution is not watched, with or without a restart; one recorded at an execution is (issue 17, defect 9)', async () => {
+	it('without a restart, every poll compares with the previous one: Integration Removed reports an integration added after the last execution and removed later', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		await addIntegration(token, v1.id);
+		const poller = new N8nPoller(env.credentials, { event: 'integrationRemoved', organizationOemToken: token });
+		expect(await poller.poll()).toBeNull();
+		const c = await addIntegration(token, v2.id);
+		expect(await poller.poll()).toBeNull(); // not saved by n8n: nothing was emitted
+		expect(await poller.poll()).toBeNull();
+		await removeIntegration(c);
+		expect(jsons(await poller.poll()).map((i) => i.id)).toEqual([c]);
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('Integration Removed: a restart loses nothing the last emit or activation saved; each removal once, never repeated', async () => {
 		const { token } = organizationWithIntegrations();
 		const [v1, v2, v3] = env.sandbox.state().vendors;
 		const a = await addIntegration(token, v1.id);
 		let b = '';
 		let c = '';
 		const emitted = await withAndWithoutRestarts({ event: 'integrationRemoved', organizationOemToken: token }, [
-			'poll', // activation: the baseline {a}
-			async () => (b = await addIntegration(token, v2.id)),
-			'poll',
-			'restart',
+			'poll', // activation: the baseline {a}, saved
 			async () => {
-				await admin('DELETE', `/integrations/${b}`); // while n8n is down
+				b = await addIntegration(token, v2.id);
 				c = await addIntegration(token, v3.id);
-				await admin('DELETE', `/integrations/${a}`);
 			},
-			'poll', // reports a; remembers {c}
+			'poll', // learns b and c (not saved)
+			async () => await removeIntegration(a),
+			'poll', // reports a; saved with b and c
 			'restart',
-			async () => await admin('DELETE', `/integrations/${c}`),
+			async () => await removeIntegration(b), // while n8n is down
+			'poll', // the activation poll reports b; saved
+			'restart',
 			'poll',
+			async () => await removeIntegration(c),
+			'poll',
+			'restart',
 			'poll',
 		]);
 		expect(emitted.restarted).toEqual(emitted.steady);
-		expect(emitted.steady).toEqual([[], [], [`integrationRemoved ${a}`], [`integrationRemoved ${c}`], []]);
+		expect(emitted.steady).toEqual([[], [], [`integrationRemoved ${a}`], [`integrationRemoved ${b}`], [], [`integrationRemoved ${c}`], []]);
 	});
 
-	it('Integration Changed: an integration first seen after the last execution is watched from the next execution on, with or without a restart', async () => {
+	it('Integration Added and Changed: changes while n8n is down are reported once; the activation poll saves what it learned', async () => {
 		const { token } = organizationWithIntegrations();
-		const [v1, v2] = env.sandbox.state().vendors;
+		const [v1, v2, v3] = env.sandbox.state().vendors;
 		const a = await addIntegration(token, v1.id);
 		let b = '';
-		const emitted = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: token }, [
+		let c = '';
+		const added = await withAndWithoutRestarts({ event: 'integrationAdded', organizationOemToken: token }, [
 			'poll',
 			async () => (b = await addIntegration(token, v2.id)),
-			'poll',
+			'poll', // reports b; saved
+			'restart',
+			'poll', // the activation poll: nothing new
 			'restart',
 			async () => {
-				await updateIntegration(token, b, { 'api key': 'b-value-1' });
-				await updateIntegration(token, a, { 'api key': 'a-value-1' });
+				await updateIntegration(token, a, { 'api key': 'a-1' }); // while n8n is down
+				c = await addIntegration(token, v3.id);
 			},
 			'poll',
 			'restart',
-			async () => await updateIntegration(token, b, { 'api key': 'b-value-2', region: 'eu' }),
-			'poll',
 			'poll',
 		]);
-		expect(emitted.restarted).toEqual(emitted.steady);
-		expect(emitted.steady).toEqual([[], [], [`integrationChanged ${a}`], [`integrationChanged ${b}`], []]);
-	});
+		expect(added.restarted).toEqual(added.steady);
+		expect(added.steady).toEqual([[], [`integrationAdded ${b}`], [], [`integrationAdded ${c}`], []]);
 
-	it('Integration Added: each new integration once, also when added while n8n is down', async () => {
-		const { token } = organizationWithIntegrations();
-		const [v1, v2] = env.sandbox.state().vendors;
-		let a = '';
-		let b = '';
-		const emitted = await withAndWithoutRestarts({ event: 'integrationAdded', organizationOemToken: token }, [
+		env.sandbox.reset();
+		const fresh = organizationWithIntegrations();
+		const [w1, w2, w3] = env.sandbox.state().vendors;
+		const a2 = await addIntegration(fresh.token, w1.id);
+		const changed = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: fresh.token }, [
 			'poll',
-			async () => (a = await addIntegration(token, v1.id)),
-			'poll',
+			async () => (b = await addIntegration(fresh.token, w2.id)),
+			'poll', // learns b (not saved)
 			'restart',
-			async () => (b = await addIntegration(token, v2.id)),
+			'poll', // the activation poll learns b again, and n8n saves it
+			'restart',
+			async () => {
+				await updateIntegration(fresh.token, a2, { 'api key': 'a-1' }); // while n8n is down
+				await updateIntegration(fresh.token, b, { 'api key': 'b-1' });
+				await addIntegration(fresh.token, w3.id);
+			},
 			'poll',
 			'restart',
 			'poll',
 		]);
-		expect(emitted.restarted).toEqual(emitted.steady);
-		expect(emitted.steady).toEqual([[], [`integrationAdded ${a}`], [`integrationAdded ${b}`], []]);
+		expect(changed.restarted).toEqual(changed.steady);
+		expect(changed.steady).toEqual([[], [], [], [`integrationChanged ${a2}`, `integrationChanged ${b}`], []]);
 	});
 
-	it('Vendor Changed: a vendor first seen after the last execution is watched from the next execution on, with or without a restart', async () => {
+	it('Vendor Changed and Vendor Added: changes while n8n is down to what was saved are reported once', async () => {
 		const [known] = env.sandbox.state().vendors;
-		const emitted = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
+		const changed = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
 			'poll',
 			async () => await addVendor({ id: 'v-later', name: 'Later Vendor', integrationStatus: 'active' }),
+			'poll', // learns v-later (not saved)
+			async () => await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'inactive' }),
+			'poll', // reports the known vendor; saved with v-later
+			'restart',
+			async () => await admin('PATCH', '/vendors/v-later', { integrationStatus: 'pending' }), // while n8n is down
 			'poll',
 			'restart',
-			async () => {
-				await admin('PATCH', '/vendors/v-later', { integrationStatus: 'pending' });
-				await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'inactive' });
-			},
-			'poll',
-			'restart',
-			async () => await admin('PATCH', '/vendors/v-later', { integrationType: 'external' }),
-			'poll',
 			'poll',
 		]);
-		expect(emitted.restarted).toEqual(emitted.steady);
-		expect(emitted.steady).toEqual([[], [], [`vendorChanged ${known.id}`], ['vendorChanged v-later'], []]);
+		expect(changed.restarted).toEqual(changed.steady);
+		expect(changed.steady).toEqual([[], [], [`vendorChanged ${known.id}`], ['vendorChanged v-later'], []]);
+
+		const added = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+			'poll',
+			'restart',
+			async () => await addVendor({ id: 'v-while-down', name: 'Added While Down', integrationStatus: 'active' }),
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(added.restarted).toEqual(added.steady);
+		expect(added.steady).toEqual([[], ['vendorAdded v-while-down'], []]);
 	});
 
-	it('Vendor Added with a status filter: a vendor that leaves the filter and comes back between two executions is not new, with or without a restart', async () => {
-		const [known] = env.sandbox.state().vendors.filter((v) => v.integrationStatus === 'active');
-		const emitted = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+	it('the documented limit: a restart forgets what polls that emitted nothing learned since the last save, so what changes about it while n8n is down is not reported', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		await addIntegration(token, v1.id);
+		let b = '';
+		// Integration Removed: b first seen by a quiet poll, removed while n8n is down
+		const removed = await withAndWithoutRestarts({ event: 'integrationRemoved', organizationOemToken: token }, [
 			'poll',
-			async () => await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'pending' }),
+			async () => (b = await addIntegration(token, v2.id)),
 			'poll',
 			'restart',
-			async () => {
-				await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'active' });
-				await addVendor({ id: 'v-while-down', name: 'Added While Down', integrationStatus: 'active' });
-			},
-			'poll',
+			async () => await removeIntegration(b),
 			'poll',
 		]);
-		expect(emitted.restarted).toEqual(emitted.steady);
-		expect(emitted.steady).toEqual([[], [], ['vendorAdded v-while-down'], []]);
+		expect(removed.steady).toEqual([[], [], [`integrationRemoved ${b}`]]);
+		expect(removed.restarted).toEqual([[], [], []]);
+
+		// Integration Changed: b first seen by a quiet poll, changed while n8n is down
+		const changed = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: token }, [
+			'poll',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			async () => await updateIntegration(token, b, { 'api key': 'b-1' }),
+			'poll',
+		]);
+		expect(changed.steady).toEqual([[], [], [`integrationChanged ${b}`]]);
+		expect(changed.restarted).toEqual([[], [], []]);
+
+		// Vendor Changed: a vendor first seen by a quiet poll, changed while n8n is down
+		const vendorChanged = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
+			'poll',
+			async () => await addVendor({ id: 'v-quiet', name: 'Quiet Vendor', integrationStatus: 'active' }),
+			'poll',
+			'restart',
+			async () => await admin('PATCH', '/vendors/v-quiet', { integrationStatus: 'pending' }),
+			'poll',
+		]);
+		expect(vendorChanged.steady).toEqual([[], [], ['vendorChanged v-quiet']]);
+		expect(vendorChanged.restarted).toEqual([[], [], []]);
+
+		// Vendor Added: a vendor that left the filtered list (seen by a quiet poll) and is back while n8n is down
+		const [active] = env.sandbox.state().vendors.filter((v) => v.integrationStatus === 'active');
+		const vendorAdded = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+			'poll',
+			async () => await admin('PATCH', `/vendors/${active.id}`, { integrationStatus: 'pending' }),
+			'poll',
+			'restart',
+			async () => await admin('PATCH', `/vendors/${active.id}`, { integrationStatus: 'active' }),
+			'poll',
+		]);
+		expect(vendorAdded.steady).toEqual([[], [], [`vendorAdded ${active.id}`]]);
+		expect(vendorAdded.restarted).toEqual([[], [], []]);
+	});
+
+	it('the documented limit: n8n stopping before the save of an emitting poll has landed makes the next start emit its items again, once', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded' });
+		expect(await poller.poll()).toBeNull();
+		await addVendor({ id: 'v-unsaved', name: 'Unsaved' });
+		expect(jsons(await poller.poll({}, { saveLost: true })).map((v) => v.id)).toEqual(['v-unsaved']);
+		poller.restart();
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-unsaved']);
+		poller.restart();
+		expect(await poller.poll()).toBeNull();
 	});
 
 	it('a poll that fails, or a failed activation after a restart, changes nothing: the next poll reports the change once', async () => {
@@ -489,7 +563,7 @@ describe('restarts: n8n saves static data only after the activation poll and aft
 });
 
 describe('Name Contains', () => {
-	it('Vendor Added: a vendor renamed into the filter counts as added; renamed out and back in between two executions it does not', async () => {
+	it('Vendor Added: a vendor renamed into the filter counts as added, also when renamed out and back in', async () => {
 		await addVendor({ id: 'v-renamed', name: 'Cloud Store' });
 		await addVendor({ id: 'v-back', name: 'Backup Vault' });
 		const trigger = vendorTrigger('vendorAdded', { filters: { nameContains: ' BACKUP ' } });
@@ -499,7 +573,7 @@ describe('Name Contains', () => {
 		await admin('PATCH', '/vendors/v-back', { name: 'Vault' });
 		expect(await trigger.poll()).toBeNull();
 		await admin('PATCH', '/vendors/v-back', { name: 'Vault Backup' });
-		expect(await trigger.poll()).toBeNull();
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-back']);
 	});
 
 	it('Vendor Changed: a vendor renamed out of the filter and changed is reported (it matched before)', async () => {

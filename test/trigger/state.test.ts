@@ -7,7 +7,6 @@ import {
 	digest,
 	integrationChanges,
 	integrationState,
-	nameFilterChanged,
 	rememberedIntegrations,
 	rememberedVendors,
 	STATE_FORMAT,
@@ -64,15 +63,6 @@ describe('vendors', () => {
 		for (const filters of [{}, { nameContains: 'rmm' }]) {
 			expect([...rememberedVendors(state, filters)!.values()].map((v) => v.nameMatched)).toEqual([undefined, undefined, undefined]);
 		}
-	});
-
-	it('the name bits are due when a Name Contains text is set that they were not recorded for', () => {
-		const recorded = vendorState(catalogue, { nameContains: 'backup' });
-		expect(nameFilterChanged(recorded, { nameContains: ' Backup' })).toBe(false);
-		expect(nameFilterChanged(recorded, { nameContains: 'vault' })).toBe(true);
-		expect(nameFilterChanged(recorded, {})).toBe(false);
-		expect(nameFilterChanged(vendorState(catalogue, {}), { nameContains: 'backup' })).toBe(true);
-		expect(nameFilterChanged(vendorState(catalogue, {}), { nameContains: '  ' })).toBe(false);
 	});
 
 	it('format 1 (profiles of three fields, no name bits) is read with the name bits unknown', () => {
