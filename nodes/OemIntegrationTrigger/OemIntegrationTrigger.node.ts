@@ -18,13 +18,13 @@ import { DEFAULT_SETTINGS, type RequestSettings } from '../OemIntegration/transp
 import { resolveBaseUrl } from '../OemIntegration/transport/url';
 import {
 	INTEGRATION_EVENTS,
+	READABLE_FORMATS,
 	STATE_FORMAT,
 	VENDOR_EVENTS,
 	digest,
 	integrationChanges,
 	integrationItem,
 	integrationState,
-	integrationsDiffer,
 	isIntegrationEvent,
 	isVendorEvent,
 	matchesFilters,
@@ -98,6 +98,10 @@ async function sourceOf(execution: PollExecution, family: string, token?: string
 	return digest(JSON.stringify([family, baseUrl, String(credentials.clientId ?? ''), token ?? '']));
 }
 
+/** Whether the stored state is of a readable format and describes these lists. */
+const describes = (state: TriggerState, source: string) =>
+	typeof state.format === 'number' && READABLE_FORMATS.includes(state.format) && state.source === source;
+
 /** The poll's number; a poll whose answer is older than the remembered one is dropped. */
 function takeTicket(state: TriggerState): number {
 	const last = Math.max(Number(state.ticket) || 0, Number(state.committed) || 0);
@@ -109,9 +113,9 @@ function isStale(state: TriggerState, ticket: number): boolean {
 	return typeof state.committed === 'number' && ticket < state.committed;
 }
 
-/** Replaces the remembered state in one synchronous step. */
+/** Replaces the remembered state in one synchronous step (every successful poll does). */
 function commit(state: TriggerState, next: TriggerState): void {
-	for (const key of ['profiles', 'width', 'vendors', 'integrations', 'keySets'] as const) {
+	for (const key of ['profiles', 'width', 'vendors', 'nameFilter', 'integrations', 'keySets'] as const) {
 		if (!(key in next) && key in state) delete state[key];
 	}
 	Object.assign(state, next);
@@ -141,9 +145,9 @@ async function pollVendors(
 	// From here on nothing awaits: reading, comparing and replacing the state is one step, so an
 	// overlapping poll sees either all of it or none of it.
 	if (isStale(state, ticket)) return null;
-	const known = state.format === STATE_FORMAT && state.source === source ? rememberedVendors(state) : undefined;
+	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors) });
+	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters) });
 	return output(ctx, items);
 }
 
@@ -176,16 +180,16 @@ async function pollIntegrations(
 	const integrations = await listIntegrations(execution, token, { settings });
 	let names: Map<string, string> | undefined;
 	for (;;) {
-		// Nothing awaits between reading and replacing the state (see pollVendors); the vendor list,
-		// for names, is only read when something changed or a baseline is recorded.
+		// Nothing awaits between reading and replacing the state (see pollVendors). The vendor list,
+		// for names, is only read for a baseline, items to emit, or integrations not known yet (whose
+		// names are remembered for a later Integration Removed item).
 		if (isStale(state, ticket)) return null;
-		const known =
-			state.format === STATE_FORMAT && state.source === source ? rememberedIntegrations(state) : undefined;
-		if (!names && (!known || integrationsDiffer(known, integrations))) {
+		const known = describes(state, source) ? rememberedIntegrations(state) : undefined;
+		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];
+		if (!names && (!known || items.length > 0 || integrations.some((integration) => !known.has(integration.id)))) {
 			names = namesOf(await listVendors(execution, { settings }));
 			continue;
 		}
-		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];
 		commit(state, {
 			format: STATE_FORMAT,
 			source,
@@ -227,7 +231,7 @@ export class OemIntegrationTrigger implements INodeType {
 					{
 						name: 'Integration Changed',
 						value: 'integrationChanged',
-						description: "The set of credential keys of one of the organization's integrations changed",
+						description: "The set of credential keys of one of the organization's integrations changed since the previous check",
 					},
 					{
 						name: 'Integration Removed',
@@ -242,7 +246,7 @@ export class OemIntegrationTrigger implements INodeType {
 					{
 						name: 'Vendor Changed',
 						value: 'vendorChanged',
-						description: "A known vendor's integration status, integration type or set of credential keys changed",
+						description: "A known vendor's integration status, integration type or set of credential keys changed since the previous check",
 					},
 				],
 				default: 'vendorAdded',

@@ -1,12 +1,13 @@
 /**
  * What the trigger remembers between polls, and how a poll's lists are compared with it.
  *
- * It lives in n8n's workflow static data (the node's part), so it survives restarts and works in
- * queue mode, and it holds no credential values, tokens or names of credential values: only
+ * It lives in n8n's workflow static data (the node's part), which n8n keeps in its database (also
+ * in queue mode), and it holds no credential values, tokens or names of credential values: only
  *  - for the vendor events, per vendor an 8-character digest of its id and the index of its
- *    "profile" (integration status, integration type, set of credential keys) in a table of the
- *    distinct profiles, all packed into one string (9 characters per vendor for up to 64
- *    profiles): a 100,000-vendor catalogue takes about 0.9 MB;
+ *    "profile" (integration status, integration type, set of credential keys, whether its name
+ *    contained the Name Contains filter) in a table of the distinct profiles, all packed into one
+ *    string (9 characters per vendor for up to 64 profiles): a 100,000-vendor catalogue takes
+ *    about 0.9 MB; with a Name Contains filter, also a digest of that filter;
  *  - for the integration events, per integration of the one organization its id, vendor id,
  *    last known vendor name and the index of its set of credential keys;
  *  - the table of distinct credential-key sets (key names are template data, not secrets);
@@ -14,6 +15,10 @@
  *    token), so that pointing the node elsewhere starts a new baseline instead of reporting the
  *    difference between two catalogues or two organizations as changes;
  *  - two counters that keep overlapping polls from reporting a change twice or going back in time.
+ *
+ * Every successful poll compares with the lists of the previous one and replaces them. n8n saves
+ * static data only after a poll that emits and after the poll at activation (also at each start),
+ * so after a restart the first poll compares with the lists as last saved (README, Trigger).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -35,11 +40,19 @@ export function isIntegrationEvent(event: string): event is IntegrationEvent {
 	return (INTEGRATION_EVENTS as string[]).includes(event);
 }
 
-/** Bump when the stored shape changes: a state of another format is replaced by a new baseline. */
-export const STATE_FORMAT = 1;
+/**
+ * Bump when the stored shape changes. Format 1 (without the name bits) is still read: its vendors
+ * count as unknown to the name filter (see rememberedVendors) until the name bits are recorded.
+ * Any other format is replaced by a new baseline.
+ */
+export const STATE_FORMAT = 2;
+export const READABLE_FORMATS = [1, STATE_FORMAT];
 
-/** A vendor's compared fields: [integrationStatus, integrationType, index into keySets]. */
-type Profile = [string | null, string | null, number];
+/**
+ * A vendor's compared fields: [integrationStatus, integrationType, index into keySets, whether
+ * its name contained the Name Contains filter (null: no such filter)].
+ */
+type Profile = [string | null, string | null, number, boolean | null];
 /** An integration as remembered: [id, vendorId, vendorName, index into keySets]. */
 type KnownIntegration = [string, string, string | null, number];
 
@@ -54,6 +67,8 @@ export interface TriggerState {
 	keySets?: string[][];
 	/** Vendor events: the distinct profiles, and the packed `digest + profile index` records. */
 	profiles?: Profile[];
+	/** Vendor events: the digest of the Name Contains filter the profiles' name bits refer to. */
+	nameFilter?: string;
 	width?: number;
 	vendors?: string;
 	/** Integration events: the organization's integrations. */
@@ -136,6 +151,24 @@ export interface VendorFilters {
 	nameContains?: string;
 }
 
+const nameFilterOf = (filters: VendorFilters) => filters.nameContains?.trim().toLowerCase() || undefined;
+
+function matchesName(filters: VendorFilters, name: string): boolean {
+	const nameContains = nameFilterOf(filters);
+	return !nameContains || name.toLowerCase().includes(nameContains);
+}
+
+function matchesStatusAndType(
+	filters: VendorFilters,
+	status: string | null | undefined,
+	type: string | null | undefined,
+): boolean {
+	return (
+		(!filters.integrationStatus || status === filters.integrationStatus) &&
+		(!filters.integrationType || type === filters.integrationType)
+	);
+}
+
 /** The same test as Vendor: List's filters. */
 export function matchesFilters(
 	filters: VendorFilters,
@@ -143,35 +176,44 @@ export function matchesFilters(
 	status: string | null | undefined,
 	type: string | null | undefined,
 ): boolean {
-	const nameContains = filters.nameContains?.trim().toLowerCase();
-	return (
-		(!filters.integrationStatus || status === filters.integrationStatus) &&
-		(!filters.integrationType || type === filters.integrationType) &&
-		(!nameContains || name.toLowerCase().includes(nameContains))
-	);
+	return matchesStatusAndType(filters, status, type) && matchesName(filters, name);
 }
 
-interface VendorSnapshot {
+/** The digest of the Name Contains filter, if one is set. */
+const nameFilterDigest = (filters: VendorFilters) => {
+	const nameContains = nameFilterOf(filters);
+	return nameContains === undefined ? undefined : digest(nameContains);
+};
+
+export interface VendorSnapshot {
 	integrationStatus: string | null;
 	integrationType: string | null;
 	credentialKeys: string[];
+	/** Whether the name contained the current Name Contains filter; undefined: not known. */
+	nameMatched?: boolean;
 }
 
-/** The remembered vendors by id digest, or undefined when the state holds none (or is damaged). */
-export function rememberedVendors(state: TriggerState): Map<string, VendorSnapshot> | undefined {
+/**
+ * The remembered vendors by id digest, or undefined when the state holds none (or is damaged).
+ * A vendor's name bit is only known when it was recorded for the same Name Contains filter.
+ */
+export function rememberedVendors(state: TriggerState, filters: VendorFilters): Map<string, VendorSnapshot> | undefined {
 	const { vendors, profiles, width } = state;
 	const keySets = storedKeySets(state);
 	if (typeof vendors !== 'string' || !Array.isArray(profiles) || typeof width !== 'number' || !keySets) return undefined;
 	if (width < 1 || vendors.length % (8 + width) !== 0) return undefined;
+	const sameNameFilter = state.nameFilter !== undefined && state.nameFilter === nameFilterDigest(filters);
 	const snapshots: VendorSnapshot[] = [];
-	for (const profile of profiles) {
-		if (!Array.isArray(profile) || profile.length !== 3) return undefined;
-		const [status, type, keys] = profile;
+	for (const profile of profiles as unknown[]) {
+		// format 1: three fields, no name bit
+		if (!Array.isArray(profile) || (profile.length !== 3 && profile.length !== 4)) return undefined;
+		const [status, type, keys, nameMatched] = profile;
 		if (typeof keys !== 'number' || !keySets[keys]) return undefined;
 		snapshots.push({
 			integrationStatus: typeof status === 'string' ? status : null,
 			integrationType: typeof type === 'string' ? type : null,
 			credentialKeys: keySets[keys],
+			...(sameNameFilter && typeof nameMatched === 'boolean' ? { nameMatched } : {}),
 		});
 	}
 	const known = new Map<string, VendorSnapshot>();
@@ -183,8 +225,12 @@ export function rememberedVendors(state: TriggerState): Map<string, VendorSnapsh
 	return known;
 }
 
-/** The vendor part of the state for this vendor list. */
-export function vendorState(vendors: Vendor[]): Pick<TriggerState, 'keySets' | 'profiles' | 'width' | 'vendors'> {
+/** The vendor part of the state for this vendor list and these filters. */
+export function vendorState(
+	vendors: Vendor[],
+	filters: VendorFilters,
+): Pick<TriggerState, 'keySets' | 'profiles' | 'width' | 'vendors' | 'nameFilter'> {
+	const nameFilter = nameFilterDigest(filters);
 	const keySets = new KeySetTable();
 	const profiles: Profile[] = [];
 	const profileIndex = new Map<string, number>();
@@ -198,6 +244,7 @@ export function vendorState(vendors: Vendor[]): Pick<TriggerState, 'keySets' | '
 			vendor.integrationStatus ?? null,
 			vendor.integrationType ?? null,
 			keySets.add(Object.keys(vendor.integrationCredentialTemplate)),
+			nameFilter === undefined ? null : matchesName(filters, vendor.name),
 		];
 		const key = JSON.stringify(profile);
 		let at = profileIndex.get(key);
@@ -214,6 +261,7 @@ export function vendorState(vendors: Vendor[]): Pick<TriggerState, 'keySets' | '
 		profiles,
 		width,
 		vendors: records.map(([id, at]) => id + encodeNumber(at, width)).join(''),
+		...(nameFilter === undefined ? {} : { nameFilter }),
 	};
 }
 
@@ -238,8 +286,10 @@ export function vendorItem(event: VendorEvent, vendor: Vendor, changes?: IDataOb
 /**
  * The items of one vendor event between the remembered catalogue and the current one.
  * Added: a vendor that matches the filters now and was not in the filtered list before (new, or
- * with a status or type filter: changed into it). Changed: a known vendor whose status, type or
- * set of credential keys differs, matching the filters before or after the change.
+ * changed or renamed into it). Changed: a known vendor whose status, type or set of credential
+ * keys differs, matching the filters before or after the change. Whether a known vendor's name
+ * matched before is its remembered name bit; without one (format 1, or another Name Contains
+ * filter then) its current name stands in.
  */
 export function vendorChanges(
 	event: VendorEvent,
@@ -255,9 +305,10 @@ export function vendorChanges(
 		seen.add(id);
 		const before = known.get(id);
 		const now = matchesFilters(filters, vendor.name, vendor.integrationStatus, vendor.integrationType);
-		const then = before
-			? matchesFilters(filters, vendor.name, before.integrationStatus, before.integrationType)
-			: false;
+		const then =
+			before !== undefined &&
+			matchesStatusAndType(filters, before.integrationStatus, before.integrationType) &&
+			(before.nameMatched ?? matchesName(filters, vendor.name));
 		if (event === 'vendorAdded') {
 			if (now && !then) items.push(vendorItem(event, vendor));
 			continue;
@@ -324,17 +375,6 @@ export function integrationState(
 		]);
 	}
 	return { keySets: keySets.sets, integrations: entries };
-}
-
-/** Whether the integration list differs from the remembered one in anything the events compare. */
-export function integrationsDiffer(known: Map<string, IntegrationSnapshot>, integrations: Integration[]): boolean {
-	const ids = new Set<string>();
-	for (const integration of integrations) {
-		ids.add(integration.id);
-		const before = known.get(integration.id);
-		if (!before || !sameKeys(before.credentialKeys, Object.keys(integration.integrationCredentialTemplate))) return true;
-	}
-	return [...known.keys()].some((id) => !ids.has(id));
 }
 
 /** An integration as Integration: List gives it, with the event first and the vendor's name. */

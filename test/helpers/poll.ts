@@ -101,3 +101,56 @@ export class ActiveTrigger {
 		return JSON.parse(JSON.stringify(this.workflow.getStaticData('node', this.node))) as IDataObject;
 	}
 }
+
+/**
+ * An active trigger as n8n runs it, with n8n's saves of the workflow's static data: after the
+ * poll at activation (when it succeeds; a failed one fails the activation, which n8n tries
+ * again) and after a poll that emits — never after a poll that returns nothing or fails (n8n
+ * 2.8.4, 1.123.50 and 2.41.1). A restart is a new activation from the last saved copy.
+ */
+export class N8nPoller {
+	trigger: ActiveTrigger;
+	/** The workflow's static data as last saved. */
+	private saved: IDataObject | undefined;
+	/** Whether the next poll is the activation's. */
+	activating = true;
+
+	constructor(
+		private readonly credentials: ICredentialDataDecryptedObject,
+		parameters: INode['parameters'],
+		staticData?: IDataObject,
+	) {
+		this.saved = clone(staticData);
+		this.trigger = new ActiveTrigger(credentials, parameters, clone(staticData));
+	}
+
+	/**
+	 * One poll at its poll time (the first after activation is the activation's). `saveLost`: n8n
+	 * stops before the save this poll starts has landed (n8n does not wait for it after an emit).
+	 */
+	async poll(options: PollOptions = {}, { saveLost = false } = {}): Promise<INodeExecutionData[] | null> {
+		const activation = this.activating;
+		const items = await this.trigger.poll(options);
+		this.activating = false;
+		if ((activation || items !== null) && !saveLost) this.save();
+		return items;
+	}
+
+	/** n8n saving at some other moment (e.g. after an execution whose nodes changed static data). */
+	save(): void {
+		this.saved = clone(this.trigger.workflow.staticData);
+	}
+
+	/** n8n stopped and started again: the trigger is activated again from what was saved. */
+	restart(): void {
+		this.trigger = new ActiveTrigger(this.credentials, { ...this.trigger.node.parameters }, clone(this.saved));
+		this.activating = true;
+	}
+
+	/** The trigger's part of what was last saved. */
+	get savedStaticData(): IDataObject | undefined {
+		return clone(this.saved?.[`node:${TRIGGER_NAME}`] as IDataObject | undefined);
+	}
+}
+
+const clone = (data: IDataObject | undefined) => (data === undefined ? undefined : (JSON.parse(JSON.stringify(data)) as IDataObject));

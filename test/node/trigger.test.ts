@@ -1,12 +1,13 @@
 /**
  * The MSPC OEM Trigger, polled in-process through n8n-core's PollContext against the sandbox:
  * baseline, every event, filters, failed polls (nothing emitted, nothing forgotten), overlapping
- * polls, no secrets in items or static data, the editor's "Fetch Test Event", and the size of
+ * polls, restarts (n8n saves static data only after a poll that emits and after the poll at
+ * activation), no secrets in items or static data, the editor's "Fetch Test Event", and the size of
  * what is remembered for a 100,000-vendor catalogue.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { ActiveTrigger } from '../helpers/poll';
+import { ActiveTrigger, N8nPoller } from '../helpers/poll';
 import { useSandbox } from '../helpers/sandbox';
 import { findSecrets } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
@@ -67,7 +68,7 @@ describe('vendor events', () => {
 		expect(await trigger.poll()).toBeNull();
 		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/vendor']);
 		const saved = trigger.savedStaticData();
-		expect(saved).toMatchObject({ format: 1, committed: 1, vendors: expect.any(String) });
+		expect(saved).toMatchObject({ format: 2, committed: 1, vendors: expect.any(String) });
 		const count = env.sandbox.state().vendors.length;
 		expect((saved.vendors as string).length).toBe(count * (8 + (saved.width as number)));
 		// unchanged catalogue: nothing, still one request per poll
@@ -329,6 +330,306 @@ describe('overlapping polls', () => {
 		expect(await early).toBeNull();
 		await addVendor({ id: 'v-late', name: 'Late' });
 		expect(await trigger.poll()).toBeNull();
+	});
+});
+
+describe('restarts: n8n saves static data only after a poll that emits and after the poll at activation', () => {
+	/** A poll, n8n restarting (only the second trigger), or a change to the sandbox. */
+	type Step = 'poll' | 'restart' | (() => Promise<unknown>);
+
+	/**
+	 * The same changes and polls seen by a trigger that keeps running and by one that n8n restarts
+	 * at each 'restart' (from the static data it saved): per poll, `event id` of each item.
+	 */
+	async function withAndWithoutRestarts(parameters: INodeParameters, steps: Step[]) {
+		const steady = new N8nPoller(env.credentials, parameters);
+		const restarted = new N8nPoller(env.credentials, parameters);
+		const emitted = { steady: [] as string[][], restarted: [] as string[][] };
+		const summary = (items: INodeExecutionData[] | null) => jsons(items).map((item) => `${item.event} ${item.id}`);
+		for (const step of steps) {
+			if (step === 'restart') restarted.restart();
+			else if (step === 'poll') {
+				emitted.steady.push(summary(await steady.poll()));
+				emitted.restarted.push(summary(await restarted.poll()));
+			} else await step();
+		}
+		return emitted;
+	}
+
+	const addIntegration = async (token: string, vendorId: string) =>
+		((await admin('POST', '/integrations', { organizationOemToken: token, vendorId })).integration as IDataObject).id as string;
+	const removeIntegration = (id: string) => admin('DELETE', `/integrations/${id}`);
+
+	it('without a restart, every poll compares with the previous one: Integration Removed reports an integration added after the last execution and removed later', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		await addIntegration(token, v1.id);
+		const poller = new N8nPoller(env.credentials, { event: 'integrationRemoved', organizationOemToken: token });
+		expect(await poller.poll()).toBeNull();
+		const c = await addIntegration(token, v2.id);
+		expect(await poller.poll()).toBeNull(); // not saved by n8n: nothing was emitted
+		expect(await poller.poll()).toBeNull();
+		await removeIntegration(c);
+		expect(jsons(await poller.poll()).map((i) => i.id)).toEqual([c]);
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('Integration Removed: a restart loses nothing the last emit or activation saved; each removal once, never repeated', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2, v3] = env.sandbox.state().vendors;
+		const a = await addIntegration(token, v1.id);
+		let b = '';
+		let c = '';
+		const emitted = await withAndWithoutRestarts({ event: 'integrationRemoved', organizationOemToken: token }, [
+			'poll', // activation: the baseline {a}, saved
+			async () => {
+				b = await addIntegration(token, v2.id);
+				c = await addIntegration(token, v3.id);
+			},
+			'poll', // learns b and c (not saved)
+			async () => await removeIntegration(a),
+			'poll', // reports a; saved with b and c
+			'restart',
+			async () => await removeIntegration(b), // while n8n is down
+			'poll', // the activation poll reports b; saved
+			'restart',
+			'poll',
+			async () => await removeIntegration(c),
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(emitted.restarted).toEqual(emitted.steady);
+		expect(emitted.steady).toEqual([[], [], [`integrationRemoved ${a}`], [`integrationRemoved ${b}`], [], [`integrationRemoved ${c}`], []]);
+	});
+
+	it('Integration Added and Changed: changes while n8n is down are reported once; the activation poll saves what it learned', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2, v3] = env.sandbox.state().vendors;
+		const a = await addIntegration(token, v1.id);
+		let b = '';
+		let c = '';
+		const added = await withAndWithoutRestarts({ event: 'integrationAdded', organizationOemToken: token }, [
+			'poll',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll', // reports b; saved
+			'restart',
+			'poll', // the activation poll: nothing new
+			'restart',
+			async () => {
+				await updateIntegration(token, a, { 'api key': 'a-1' }); // while n8n is down
+				c = await addIntegration(token, v3.id);
+			},
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(added.restarted).toEqual(added.steady);
+		expect(added.steady).toEqual([[], [`integrationAdded ${b}`], [], [`integrationAdded ${c}`], []]);
+
+		env.sandbox.reset();
+		const fresh = organizationWithIntegrations();
+		const [w1, w2, w3] = env.sandbox.state().vendors;
+		const a2 = await addIntegration(fresh.token, w1.id);
+		const changed = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: fresh.token }, [
+			'poll',
+			async () => (b = await addIntegration(fresh.token, w2.id)),
+			'poll', // learns b (not saved)
+			'restart',
+			'poll', // the activation poll learns b again, and n8n saves it
+			'restart',
+			async () => {
+				await updateIntegration(fresh.token, a2, { 'api key': 'a-1' }); // while n8n is down
+				await updateIntegration(fresh.token, b, { 'api key': 'b-1' });
+				await addIntegration(fresh.token, w3.id);
+			},
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(changed.restarted).toEqual(changed.steady);
+		expect(changed.steady).toEqual([[], [], [], [`integrationChanged ${a2}`, `integrationChanged ${b}`], []]);
+	});
+
+	it('Vendor Changed and Vendor Added: changes while n8n is down to what was saved are reported once', async () => {
+		const [known] = env.sandbox.state().vendors;
+		const changed = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
+			'poll',
+			async () => await addVendor({ id: 'v-later', name: 'Later Vendor', integrationStatus: 'active' }),
+			'poll', // learns v-later (not saved)
+			async () => await admin('PATCH', `/vendors/${known.id}`, { integrationStatus: 'inactive' }),
+			'poll', // reports the known vendor; saved with v-later
+			'restart',
+			async () => await admin('PATCH', '/vendors/v-later', { integrationStatus: 'pending' }), // while n8n is down
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(changed.restarted).toEqual(changed.steady);
+		expect(changed.steady).toEqual([[], [], [`vendorChanged ${known.id}`], ['vendorChanged v-later'], []]);
+
+		const added = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+			'poll',
+			'restart',
+			async () => await addVendor({ id: 'v-while-down', name: 'Added While Down', integrationStatus: 'active' }),
+			'poll',
+			'restart',
+			'poll',
+		]);
+		expect(added.restarted).toEqual(added.steady);
+		expect(added.steady).toEqual([[], ['vendorAdded v-while-down'], []]);
+	});
+
+	it('the documented limit: a restart forgets what polls that emitted nothing learned since the last save, so what changes about it while n8n is down is not reported', async () => {
+		const { token } = organizationWithIntegrations();
+		const [v1, v2] = env.sandbox.state().vendors;
+		await addIntegration(token, v1.id);
+		let b = '';
+		// Integration Removed: b first seen by a quiet poll, removed while n8n is down
+		const removed = await withAndWithoutRestarts({ event: 'integrationRemoved', organizationOemToken: token }, [
+			'poll',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			async () => await removeIntegration(b),
+			'poll',
+		]);
+		expect(removed.steady).toEqual([[], [], [`integrationRemoved ${b}`]]);
+		expect(removed.restarted).toEqual([[], [], []]);
+
+		// Integration Changed: b first seen by a quiet poll, changed while n8n is down
+		const changed = await withAndWithoutRestarts({ event: 'integrationChanged', organizationOemToken: token }, [
+			'poll',
+			async () => (b = await addIntegration(token, v2.id)),
+			'poll',
+			'restart',
+			async () => await updateIntegration(token, b, { 'api key': 'b-1' }),
+			'poll',
+		]);
+		expect(changed.steady).toEqual([[], [], [`integrationChanged ${b}`]]);
+		expect(changed.restarted).toEqual([[], [], []]);
+
+		// Vendor Changed: a vendor first seen by a quiet poll, changed while n8n is down
+		const vendorChanged = await withAndWithoutRestarts({ event: 'vendorChanged' }, [
+			'poll',
+			async () => await addVendor({ id: 'v-quiet', name: 'Quiet Vendor', integrationStatus: 'active' }),
+			'poll',
+			'restart',
+			async () => await admin('PATCH', '/vendors/v-quiet', { integrationStatus: 'pending' }),
+			'poll',
+		]);
+		expect(vendorChanged.steady).toEqual([[], [], ['vendorChanged v-quiet']]);
+		expect(vendorChanged.restarted).toEqual([[], [], []]);
+
+		// Vendor Added: a vendor that left the filtered list (seen by a quiet poll) and is back while n8n is down
+		const [active] = env.sandbox.state().vendors.filter((v) => v.integrationStatus === 'active');
+		const vendorAdded = await withAndWithoutRestarts({ event: 'vendorAdded', filters: { integrationStatus: 'active' } }, [
+			'poll',
+			async () => await admin('PATCH', `/vendors/${active.id}`, { integrationStatus: 'pending' }),
+			'poll',
+			'restart',
+			async () => await admin('PATCH', `/vendors/${active.id}`, { integrationStatus: 'active' }),
+			'poll',
+		]);
+		expect(vendorAdded.steady).toEqual([[], [], [`vendorAdded ${active.id}`]]);
+		expect(vendorAdded.restarted).toEqual([[], [], []]);
+	});
+
+	it('the documented limit: n8n stopping before the save of an emitting poll has landed makes the next start emit its items again, once', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded' });
+		expect(await poller.poll()).toBeNull();
+		await addVendor({ id: 'v-unsaved', name: 'Unsaved' });
+		expect(jsons(await poller.poll({}, { saveLost: true })).map((v) => v.id)).toEqual(['v-unsaved']);
+		poller.restart();
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-unsaved']);
+		poller.restart();
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('a poll that fails, or a failed activation after a restart, changes nothing: the next poll reports the change once', async () => {
+		const options = { maxRetries: 0 };
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', options });
+		await poller.poll();
+		await addVendor({ id: 'v-after-failures', name: 'After Failures' });
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 503 });
+		await expect(poller.poll()).rejects.toThrow(/server error \(503\)/);
+		poller.restart();
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 503 });
+		await expect(poller.poll()).rejects.toThrow(/server error \(503\)/); // the activation fails; n8n tries again
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-after-failures']);
+		poller.restart();
+		expect(await poller.poll()).toBeNull();
+	});
+});
+
+describe('Name Contains', () => {
+	it('Vendor Added: a vendor renamed into the filter counts as added, also when renamed out and back in', async () => {
+		await addVendor({ id: 'v-renamed', name: 'Cloud Store' });
+		await addVendor({ id: 'v-back', name: 'Backup Vault' });
+		const trigger = vendorTrigger('vendorAdded', { filters: { nameContains: ' BACKUP ' } });
+		await trigger.poll();
+		await admin('PATCH', '/vendors/v-renamed', { name: 'Cloud Backup Store' });
+		expect(jsons(await trigger.poll()).map((v) => [v.event, v.id, v.name])).toEqual([['vendorAdded', 'v-renamed', 'Cloud Backup Store']]);
+		await admin('PATCH', '/vendors/v-back', { name: 'Vault' });
+		expect(await trigger.poll()).toBeNull();
+		await admin('PATCH', '/vendors/v-back', { name: 'Vault Backup' });
+		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-back']);
+	});
+
+	it('Vendor Changed: a vendor renamed out of the filter and changed is reported (it matched before)', async () => {
+		await addVendor({ id: 'v-leaving', name: 'Harbor Backup Two', integrationStatus: 'active' });
+		const trigger = vendorTrigger('vendorChanged', { filters: { nameContains: 'backup' } });
+		await trigger.poll();
+		await admin('PATCH', '/vendors/v-leaving', { name: 'Harbor Archive', integrationStatus: 'inactive' });
+		expect(jsons(await trigger.poll()).map((v) => [v.id, v.changes])).toEqual([
+			['v-leaving', { integrationStatus: { before: 'active', after: 'inactive' } }],
+		]);
+	});
+
+	it('an edited Name Contains: the first poll records which names match (an edit is not a catalogue change); a rename into it then counts', async () => {
+		await addVendor({ id: 'v-edit', name: 'Edit Backup' });
+		await addVendor({ id: 'v-store', name: 'Store' });
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'backup' } });
+		await poller.poll();
+		poller.trigger.node.parameters.filters = { nameContains: 'edit' };
+		poller.restart(); // saving the edited workflow re-activates it
+		expect(await poller.poll()).toBeNull();
+		await admin('PATCH', '/vendors/v-store', { name: 'Edited Store' });
+		await addVendor({ id: 'v-edit-2', name: 'Edit Two' });
+		expect(jsons(await poller.poll()).map((v) => v.id)).toEqual(['v-store', 'v-edit-2']);
+	});
+});
+
+describe('a state stored by the previous format', () => {
+	it('format 1 (no name bits) is read, not replaced by a new baseline: the change after it is reported', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorChanged', filters: { nameContains: 'a' } });
+		await poller.poll();
+		const current = poller.trigger.savedStaticData();
+		const formatOne = {
+			...current,
+			format: 1,
+			profiles: (current.profiles as unknown[][]).map((profile) => profile.slice(0, 3)),
+		};
+		delete (formatOne as IDataObject).nameFilter;
+		const vendor = env.sandbox.state().vendors.find((v) => v.name.toLowerCase().includes('a'))!;
+		const upgraded = new N8nPoller(env.credentials, { event: 'vendorChanged', filters: { nameContains: 'a' } }, { 'node:MSPC OEM Trigger': formatOne });
+		await admin('PATCH', `/vendors/${vendor.id}`, { integrationStatus: 'retired' });
+		expect(jsons(await upgraded.poll()).map((v) => v.id)).toEqual([vendor.id]);
+		expect(upgraded.savedStaticData).toMatchObject({ format: 2, nameFilter: expect.any(String) });
+	});
+
+	it('format 1 with a Name Contains filter: the first poll records the name bits even with nothing to emit', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'store' } });
+		await poller.poll();
+		const current = poller.trigger.savedStaticData();
+		const formatOne = { ...current, format: 1, profiles: (current.profiles as unknown[][]).map((profile) => profile.slice(0, 3)) };
+		delete (formatOne as IDataObject).nameFilter;
+		await addVendor({ id: 'v-plain', name: 'Plain' });
+		const upgraded = new N8nPoller(env.credentials, { event: 'vendorAdded', filters: { nameContains: 'store' } }, { 'node:MSPC OEM Trigger': formatOne });
+		expect(await upgraded.poll()).toBeNull();
+		expect(upgraded.savedStaticData).toMatchObject({ format: 2, nameFilter: expect.any(String) });
+		await admin('PATCH', '/vendors/v-plain', { name: 'Plain Store' });
+		expect(jsons(await upgraded.poll()).map((v) => v.id)).toEqual(['v-plain']);
 	});
 });
 
