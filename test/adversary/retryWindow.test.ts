@@ -1,0 +1,32 @@
+/**
+ * Adversary (runner/waits): README, How retries work: "No request keeps retrying for more than
+ * 120 seconds in total." The window is checked only before each wait, never against the attempt
+ * that follows it, so the last attempt runs its full Timeout (up to 10 minutes) past the window:
+ * with Timeout 100 000 ms and one retry a request takes 200 s. The window is scaled down here
+ * (120 s -> 1.5 s) so the test runs in seconds; nothing else changes.
+ */
+jest.mock('../../nodes/OemIntegration/transport/settings', () => ({
+	...jest.requireActual('../../nodes/OemIntegration/transport/settings'),
+	MAX_RETRY_WINDOW_MS: 1_500,
+}));
+
+import { MAX_RETRY_WINDOW_MS } from '../../nodes/OemIntegration/transport/settings';
+import { runNode } from '../helpers/workflow';
+import { params, useFaultSandbox } from '../faults/harness';
+
+const h = useFaultSandbox();
+
+test('FINDING: a read whose attempts time out keeps trying past the retry window (the last attempt is not bounded by it)', async () => {
+	expect(MAX_RETRY_WINDOW_MS).toBe(1_500);
+	h.sandbox.injectNext({ action: 'hang', times: 5 });
+	const started = Date.now();
+	const outcome = await runNode({
+		credentials: h.credentials,
+		parameters: params('vendorList', { options: { timeout: 1_000, maxRetries: 3, retryDelay: 1 } }),
+		continueOnFail: true,
+	});
+	const elapsed = Date.now() - started;
+	expect(String(outcome.output[0].json.error)).toContain('did not answer within 1000 ms');
+	// Every attempt, waits included, within the window (some slack for the run itself).
+	expect(elapsed).toBeLessThan(MAX_RETRY_WINDOW_MS + 300);
+}, 15_000);
