@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } 
 import { NodeError } from 'n8n-workflow';
 import type { ZodTypeDef, ZodType } from 'zod';
 
-import { CREDENTIAL_TYPE, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
 import type { OemContext, OemCredential, OemExecution } from './execution';
 import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
@@ -59,8 +59,7 @@ export async function oemApiRequest<T>(execution: OemExecution, request: OemRequ
 		request.method,
 		request.path,
 		request.body ?? {},
-		credential.data.baseUrl,
-		oemAuthFields(credential.data),
+		await execution.credentialKey(request.itemIndex),
 		checkedSettings(request.settings),
 	]);
 	try {
