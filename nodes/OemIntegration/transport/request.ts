@@ -8,7 +8,7 @@ import type { OemContext, OemCredential, OemExecution } from './execution';
 import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
-import { decideRetry, type Attempt, type RawResponse } from './retry';
+import { WINDOW_SPENT, attemptTimeout, decideRetry, type Attempt, type RawResponse } from './retry';
 import type { FlowSignal } from './flowControl';
 import { checkedSettings, type RequestSettings } from './settings';
 import { buildPath, resolveBaseUrl } from './url';
@@ -148,10 +148,18 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 
 	const started = Date.now();
 	const outcome: Outcome = { attempts: 0 };
+	let failed: Attempt | undefined;
 	for (let retry = 0; ; retry++) {
 		const leave = await flow.enter();
+		const timeoutMs = attemptTimeout(settings, retry, Date.now() - started);
+		if (failed && timeoutMs === 0) {
+			// Another item's rate-limit pause outlasted the window: the last failure stands.
+			leave({ kind: 'neutral' });
+			outcome.stoppedBecause = WINDOW_SPENT;
+			throw requestFailure(node, request, failed, secrets(), settings, outcome);
+		}
 		const sentAt = Date.now();
-		const attempt = await send(execution, options, credential, settings.timeout);
+		const attempt = await send(execution, options, credential, timeoutMs);
 		const signal = flowSignal(attempt, Date.now() - sentAt);
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
@@ -164,9 +172,13 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 		if (decision.retry && decision.pauseAll) flow.pause(decision.waitMs);
 		leave(signal);
 		if (!decision.retry || execution.cancelled) {
-			if (!decision.retry) outcome.stoppedBecause = decision.stoppedBecause;
+			if (!decision.retry) {
+				const cutShort = timeoutMs < settings.timeout && attempt.networkCode === 'ETIMEDOUT';
+				outcome.stoppedBecause = decision.stoppedBecause ?? (cutShort ? WINDOW_SPENT : undefined);
+			}
 			throw requestFailure(node, request, attempt, secrets(), settings, outcome);
 		}
+		failed = attempt;
 		// A rate limit's pause is waited out in flow.enter(), by every item alike.
 		if (!decision.pauseAll) await waitFor(decision.waitMs, execution.cancelSignal);
 	}

@@ -43,6 +43,19 @@ export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
 	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
 }
 
+/** Why retrying stopped when the retry window is (about to be) spent. */
+export const WINDOW_SPENT = `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`;
+
+/**
+ * How long an attempt may take: its Timeout, and a retry no longer than what is left of the retry
+ * window (0 when nothing is: it is not sent). The window bounds retrying, so the first attempt has
+ * its whole Timeout.
+ */
+export function attemptTimeout(settings: RequestSettings, retry: number, elapsedMs: number): number {
+	if (retry === 0) return settings.timeout;
+	return Math.max(0, Math.min(settings.timeout, MAX_RETRY_WINDOW_MS - elapsedMs));
+}
+
 /**
  * What to do after a failed attempt: wait and try again, or stop (and why, when it is not obvious).
  * `pauseAll`: the wait is a rate limit's (429), which every request of the execution waits out.
@@ -75,7 +88,7 @@ export function decideRetry(options: {
 			stoppedBecause:
 				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
 					? `the API asked to wait ${Math.ceil(serverWait / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
-					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`,
+					: WINDOW_SPENT,
 		};
 	}
 	return { retry: true, waitMs, pauseAll: attempt.response?.statusCode === 429 };
