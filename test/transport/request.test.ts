@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { OemExecution } from '../../nodes/OemIntegration/transport/execution';
 import { oemApiRequest, type OemRequest } from '../../nodes/OemIntegration/transport/request';
 import type { RawResponse } from '../../nodes/OemIntegration/transport/retry';
+import { useFakeClock } from '../helpers/fakeClock';
 
 const CREDENTIALS = { baseUrl: 'https://acme.mspcentric.app', clientId: 'id', clientSecret: 'client-secret-1', scope: 'vendor_manage' };
 const ok = (body: object = { status: 'success' }): RawResponse => ({ statusCode: 200, headers: {}, body: JSON.stringify(body) });
@@ -47,7 +48,7 @@ const update: OemRequest<unknown> = {
 const create: OemRequest<unknown> = { ...update, method: 'POST', path: ['integration'], action: 'create the integration', idempotent: false };
 
 beforeEach(() => {
-	jest.useFakeTimers({ now: 1_000_000 });
+	useFakeClock({ now: 1_000_000 });
 	jest.spyOn(Math, 'random').mockReturnValue(0);
 });
 afterEach(() => {
