@@ -132,6 +132,25 @@ describe('a long Retry-After', () => {
 	}, 15_000);
 });
 
+describe('Stop under Continue On Fail', () => {
+	test('no item starts after the stop, and none that was never sent says it may have been created', async () => {
+		h.sandbox.injectNext({ action: 'hang' });
+		const stop = new AbortController();
+		const running = runNode({
+			credentials: h.credentials,
+			parameters: createOrganizations({ concurrency: 1, timeout: 60_000 }),
+			items: organizations(5),
+			continueOnFail: true,
+			cancel: stop.signal,
+		});
+		await until(() => h.sandbox.requests.length > 0);
+		stop.abort();
+		const { output } = await running;
+		expect(h.sandbox.requests).toHaveLength(1);
+		for (const item of output.slice(1)) expect(String(item.json.error ?? '')).not.toContain('may have been created');
+	}, 15_000);
+});
+
 /** Answers every request with its headers, then one byte every 300 ms, never finishing. */
 async function startTrickleServer() {
 	const requests: string[] = [];
