@@ -9,6 +9,7 @@ import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credential
 import { apiErrorSchema, oemErrorSchema } from '../schemas';
 import {
 	CANCELED_CODE,
+	CANCELED_UNSENT_CODE,
 	CERTIFICATE_CODES,
 	CONNECT_CODES,
 	NOT_SENT_CODES,
@@ -223,7 +224,7 @@ export function requestFailure(
 		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms${through}; raise the Timeout option if it is just slow`;
 	} else if (RESET_CODES.includes(code)) {
 		message = `Could not ${request.action}: the MSPC OEM API closed the connection before answering${through}`;
-	} else if (code === CANCELED_CODE) {
+	} else if (code === CANCELED_CODE || code === CANCELED_UNSENT_CODE) {
 		message = `Could not ${request.action}: the execution was cancelled`;
 	} else {
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
@@ -233,7 +234,10 @@ export function requestFailure(
 	if (warning) message += `. ${warning}`;
 	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,
-		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,
+		description:
+			code === CANCELED_UNSENT_CODE
+				? 'The execution was stopped before this request was sent.'
+				: `No answer was received (network error ${code}), so the API gave no message of its own.`,
 		itemIndex: request.itemIndex,
 	});
 	return warning ? maybeDone(error, warning) : error;

@@ -5,7 +5,7 @@ import type { ZodTypeDef, ZodType } from 'zod';
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
 import type { OemContext, OemCredential, OemExecution } from './execution';
-import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
+import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
 import { WINDOW_SPENT, attemptTimeout, decideRetry, type Attempt, type RawResponse } from './retry';
@@ -92,7 +92,7 @@ async function send(
 	timeoutMs: number,
 ): Promise<Attempt> {
 	const { ctx, cancelSignal } = execution;
-	if (cancelSignal?.aborted) return { networkCode: CANCELED_CODE };
+	if (cancelSignal?.aborted) return { networkCode: CANCELED_UNSENT_CODE };
 	const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
 	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
 	// n8n's helper (1.x and 2.x alike) sets the request's abortSignal to its context's execution

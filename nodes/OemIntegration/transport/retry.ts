@@ -1,4 +1,4 @@
-import { CANCELED_CODE, NOT_SENT_CODES } from './networkErrors';
+import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES } from './networkErrors';
 import { MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, type RequestSettings } from './settings';
 
 export interface RawResponse {
@@ -39,7 +39,7 @@ export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
 	const status = attempt.response?.statusCode;
 	if (status === 429) return idempotent || retryAfterMs(attempt.response!) !== undefined;
 	if (status !== undefined) return idempotent && status >= 500;
-	if (attempt.networkCode === CANCELED_CODE) return false;
+	if (attempt.networkCode === CANCELED_CODE || attempt.networkCode === CANCELED_UNSENT_CODE) return false;
 	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
 }
 
