@@ -166,6 +166,14 @@ export function statusMessage(status: number, request: OemRequest<unknown>, outc
 	return `Could not ${request.action}: ${text}`;
 }
 
+/**
+ * Whether an answer with this status leaves open that the request was carried out: a server error
+ * (it may have failed after the work), and a redirect that can point to the result of work done
+ * (303 See Other; 301 and 302, which frameworks send for the same after a POST). 307 and 308 ask
+ * for the very request to be sent elsewhere, so it was not carried out here.
+ */
+const mayHaveBeenDone = (status: number) => status >= 500 || [301, 302, 303].includes(status);
+
 /** The error for a failure status: the answer's, or one a 2xx answer reports in its body (`note` says so). */
 function statusFailure(
 	node: INode,
@@ -177,7 +185,7 @@ function statusFailure(
 	note = '',
 ): NodeApiError {
 	let message = statusMessage(status, request, outcome, response) + note;
-	const warning = !request.idempotent && status >= 500 ? uncertainWarning(request) : undefined;
+	const warning = !request.idempotent && mayHaveBeenDone(status) ? uncertainWarning(request) : undefined;
 	if (warning) message += `. ${warning}`;
 	message = redact(message, secrets);
 	const text = bodyText(response.body);
