@@ -32,7 +32,9 @@ export interface Outcome {
 
 const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
 const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
+/** The warning for a failure after which the request may have been carried out; none for a read. */
 const uncertainWarning = (request: OemRequest<unknown>) => {
+	if (request.idempotent) return request.appliedWarning;
 	const { maybe, check } = uncertainOf(request);
 	return `${maybe} anyway: ${check} before running this item again`;
 };
@@ -185,7 +187,7 @@ function statusFailure(
 	note = '',
 ): NodeApiError {
 	let message = statusMessage(status, request, outcome, response) + note;
-	const warning = !request.idempotent && mayHaveBeenDone(status) ? uncertainWarning(request) : undefined;
+	const warning = mayHaveBeenDone(status) ? uncertainWarning(request) : undefined;
 	if (warning) message += `. ${warning}`;
 	message = redact(message, secrets);
 	const text = bodyText(response.body);
@@ -238,7 +240,7 @@ export function requestFailure(
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
 	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
-	const warning = !request.idempotent && !NOT_SENT_CODES.includes(code) ? uncertainWarning(request) : undefined;
+	const warning = !NOT_SENT_CODES.includes(code) ? uncertainWarning(request) : undefined;
 	if (warning) message += `. ${warning}`;
 	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,

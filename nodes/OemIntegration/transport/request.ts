@@ -34,6 +34,11 @@ export interface OemRequest<T> {
 	 * came, and how to check. Default: the integration create's words.
 	 */
 	uncertain?: { maybe: string; check: string };
+	/**
+	 * For an idempotent write (an update): the warning for a failure after which it may have been
+	 * applied. Running it again is harmless, but it must not be reported as not carried out.
+	 */
+	appliedWarning?: string;
 	/** The answer carries nothing the operation uses, so an empty 2xx body is success too. */
 	emptyAnswerIsSuccess?: boolean;
 	/** Extra words for a 404 or 409, saying what to do. */
