@@ -48,7 +48,8 @@ export async function runItems(
 	const execution = new OemExecution(ctx, { auto });
 	const fixed = Math.max(1, Math.floor(Number(concurrency)) || 1);
 	const window = () => (auto ? execution.flow.window : fixed);
-	const stopped = () => failures.size > 0 && !ctx.continueOnFail();
+	// Once the user stopped the execution no item starts, Continue On Fail or not.
+	const stopped = () => execution.cancelled || (failures.size > 0 && !ctx.continueOnFail());
 
 	const runOne = async (itemIndex: number) => {
 		try {

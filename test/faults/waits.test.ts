@@ -32,6 +32,34 @@ async function until(condition: () => boolean): Promise<void> {
 	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/** Timers started while `body` runs that neither fired nor were cleared when it ended. */
+async function timersLeftBehind(body: () => Promise<void>, minDelayMs: number): Promise<number[]> {
+	const pending = new Map<unknown, number>();
+	const realSet = global.setTimeout;
+	const realClear = global.clearTimeout;
+	const set = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+		const handle: unknown = realSet((...a: unknown[]) => {
+			pending.delete(handle);
+			fn(...a);
+		}, ms, ...args);
+		if ((ms ?? 0) >= minDelayMs) pending.set(handle, ms ?? 0);
+		return handle;
+	}) as typeof setTimeout);
+	const clear = jest.spyOn(global, 'clearTimeout').mockImplementation(((handle: Parameters<typeof clearTimeout>[0]) => {
+		pending.delete(handle);
+		realClear(handle);
+	}) as typeof clearTimeout);
+	try {
+		await body();
+	} finally {
+		set.mockRestore();
+		clear.mockRestore();
+	}
+	const left = [...pending.values()];
+	for (const handle of pending.keys()) realClear(handle as Parameters<typeof clearTimeout>[0]);
+	return left;
+}
+
 describe('a long Retry-After', () => {
 	test.each([
 		['3600 s, past the time the node keeps trying', { 'retry-after': '3600' }, 3, 'asked to wait 3600 s (Retry-After)'],
@@ -84,6 +112,43 @@ describe('a long Retry-After', () => {
 		expect(result.status).toBe('canceled');
 		expect(organizationCreates(h.sandbox.requests)).toHaveLength(1);
 	}, 10_000);
+
+	test('stopping the execution during a 429 pause leaves no timer of the pause running (none holds the stopped execution)', async () => {
+		const left = await timersLeftBehind(async () => {
+			h.sandbox.injectNext({ status: 429, headers: { 'retry-after': '60' } });
+			const stop = new AbortController();
+			const running = runNode({
+				credentials: h.credentials,
+				parameters: params('vendorList', { options: { maxRetries: 3 } }),
+				items: [{}, {}, {}],
+				cancel: stop.signal,
+			});
+			await until(() => h.sandbox.requests.length > 0);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			stop.abort();
+			expect((await running).run.status).toBe('canceled');
+		}, 10_000);
+		expect(left).toEqual([]);
+	}, 15_000);
+});
+
+describe('Stop under Continue On Fail', () => {
+	test('no item starts after the stop, and none that was never sent says it may have been created', async () => {
+		h.sandbox.injectNext({ action: 'hang' });
+		const stop = new AbortController();
+		const running = runNode({
+			credentials: h.credentials,
+			parameters: createOrganizations({ concurrency: 1, timeout: 60_000 }),
+			items: organizations(5),
+			continueOnFail: true,
+			cancel: stop.signal,
+		});
+		await until(() => h.sandbox.requests.length > 0);
+		stop.abort();
+		const { output } = await running;
+		expect(h.sandbox.requests).toHaveLength(1);
+		for (const item of output.slice(1)) expect(String(item.json.error ?? '')).not.toContain('may have been created');
+	}, 15_000);
 });
 
 /** Answers every request with its headers, then one byte every 300 ms, never finishing. */

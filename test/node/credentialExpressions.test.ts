@@ -5,7 +5,7 @@
  * read once per execution.
  */
 import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
-import { startSandbox, type RunningSandbox } from '../../sandbox';
+import { DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { runNode } from '../helpers/workflow';
 
 const SECRET = 'shared-secret-Kp41vQ';
@@ -109,5 +109,80 @@ describe('a credential without expressions', () => {
 		});
 		expect(output).toHaveLength(6);
 		expect(credentialReads).toBe(1);
+	});
+});
+
+describe('writes to one integration on two servers that share tokens and ids (production and its clone)', () => {
+	const TOKEN = 'cloned-org-token-0001';
+	const INTEGRATION_ID = '67ae3bcff05cb32e0cb6a0a1';
+	const seed = (integrationCredentials: Record<string, string>) => ({
+		vendors: DEFAULT_SEED.vendors,
+		organizations: [
+			{
+				name: 'Cloned Org',
+				email: 'owner@cloned.example',
+				vendorOrganizationId: 'cloned-1',
+				organizationOemToken: TOKEN,
+				integrations: [{ id: INTEGRATION_ID, vendorId: '43211235', integrationCredentials }],
+			},
+		],
+	});
+	let production: RunningSandbox;
+	let staging: RunningSandbox;
+	beforeAll(async () => {
+		[production, staging] = await Promise.all([
+			startSandbox({ clientSecret: SECRET, seed: seed({ 'api key': 'prod-key' }) }),
+			// Staging has diverged: it also stores an "api secret".
+			startSandbox({ clientSecret: SECRET, seed: seed({ 'api key': 'staging-key', 'api secret': 'staging-secret' }) }),
+		]);
+	});
+	beforeEach(() => {
+		production.reset();
+		staging.reset();
+	});
+	afterAll(async () => await Promise.all([production.stop(), staging.stop()]));
+
+	const credentials = () => ({ baseUrl: '={{ $json.server }}', clientId: production.credentials.clientId, clientSecret: SECRET });
+	const items = () => [{ server: production.url }, { server: staging.url }];
+	const storedKeys = (sandbox: RunningSandbox) =>
+		Object.keys(sandbox.state().integrations.find((i) => i.id === INTEGRATION_ID)!.credentials).sort();
+
+	it("Integration: Update checks each item against its own server's stored keys, not the other item's write", async () => {
+		const { output } = await runNode({
+			credentials: credentials(),
+			parameters: {
+				resource: 'integration',
+				operation: 'update',
+				organizationOemToken: TOKEN,
+				integrationId: { __rl: true, mode: 'id', value: INTEGRATION_ID },
+				credentialsMode: 'keyValue',
+				credentialValues: { values: [{ key: 'api key', value: 'new-key' }] },
+				options: { concurrency: 2 },
+			},
+			items: items(),
+			continueOnFail: true,
+		});
+		// Without Allow Removing Stored Keys, staging's "api secret" survives: item 1 is refused.
+		expect(storedKeys(staging)).toEqual(['api key', 'api secret']);
+		expect(String(output[1].json.error ?? '')).toContain('api secret');
+	});
+
+	it("Integration: Create or Update creates on each server; item 1 does not take item 0's integration as its own", async () => {
+		const vendorId = DEFAULT_SEED.vendors![1].id;
+		const { output } = await runNode({
+			credentials: credentials(),
+			parameters: {
+				resource: 'integration',
+				operation: 'upsert',
+				organizationOemToken: TOKEN,
+				vendorId: { __rl: true, mode: 'id', value: vendorId },
+				credentialsMode: 'keyValue',
+				credentialValues: { values: [{ key: 'api key', value: 'new-key' }] },
+			},
+			items: items(),
+			continueOnFail: true,
+		});
+		expect(output.map((item) => item.json.action ?? item.json.error)).toEqual(['created', 'created']);
+		expect(staging.state().integrations.filter((i) => i.vendorId === vendorId)).toHaveLength(1);
 	});
 });

@@ -274,6 +274,20 @@ describe('User: Remove', () => {
 		expect(stateOrg(TOKEN)!.users.length).toBe(before);
 	});
 
+	it.each([
+		['status "404"', { status: '404', message: 'User not found' }],
+		['statusCode "404"', { statusCode: '404', message: 'User not found' }],
+	])('a 2xx whose body says %s (the status as a string): a failure too, not {deleted: true}', async (_form, body) => {
+		env.sandbox.injectNext({ path: '/api/oem-api/user', method: 'DELETE', status: 200, body });
+		const { output } = await runNode({
+			credentials: env.credentials,
+			continueOnFail: true,
+			parameters: { resource: 'user', operation: 'remove', organizationOemToken: TOKEN },
+		});
+		expect(output[0].json.deleted).toBeUndefined();
+		expect(String(output[0].json.error)).toContain('with status 404 in its body');
+	});
+
 	it('a 204 with no body after the API removed the user: {deleted: true}, once', async () => {
 		env.sandbox.injectNext({ path: '/api/oem-api/user', method: 'DELETE', status: 204, action: 'empty', phase: 'after' });
 		const before = stateOrg(TOKEN)!.users.length;

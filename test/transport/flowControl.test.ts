@@ -3,6 +3,7 @@
  * How it behaves against a real server (in-flight counts at the sandbox) is in test/throughput.
  */
 import { AUTO_MAX, AUTO_START, FlowController, type FlowSignal } from '../../nodes/OemIntegration/transport/flowControl';
+import { useFakeClock } from '../helpers/fakeClock';
 
 const fast: FlowSignal = { kind: 'success', latencyMs: 20 };
 
@@ -60,8 +61,11 @@ describe('Auto', () => {
 });
 
 describe('after a 429 (Auto and a fixed Items at Once alike)', () => {
-	beforeEach(() => jest.useFakeTimers());
-	afterEach(() => jest.useRealTimers());
+	beforeEach(() => useFakeClock());
+	afterEach(() => {
+		jest.useRealTimers();
+		jest.restoreAllMocks();
+	});
 
 	/** How many of `asked` requests the controller lets go at once; then all are answered with `signal`. */
 	async function admitted(flow: FlowController, asked: number, signal: FlowSignal = fast) {

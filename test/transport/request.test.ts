@@ -6,9 +6,11 @@
 import { NodeApiError, type IHttpRequestOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { maybeDoneWarning } from '../../nodes/OemIntegration/transport/errors';
 import { OemExecution } from '../../nodes/OemIntegration/transport/execution';
 import { oemApiRequest, type OemRequest } from '../../nodes/OemIntegration/transport/request';
 import type { RawResponse } from '../../nodes/OemIntegration/transport/retry';
+import { useFakeClock } from '../helpers/fakeClock';
 
 const CREDENTIALS = { baseUrl: 'https://acme.mspcentric.app', clientId: 'id', clientSecret: 'client-secret-1', scope: 'vendor_manage' };
 const ok = (body: object = { status: 'success' }): RawResponse => ({ statusCode: 200, headers: {}, body: JSON.stringify(body) });
@@ -47,7 +49,7 @@ const update: OemRequest<unknown> = {
 const create: OemRequest<unknown> = { ...update, method: 'POST', path: ['integration'], action: 'create the integration', idempotent: false };
 
 beforeEach(() => {
-	jest.useFakeTimers({ now: 1_000_000 });
+	useFakeClock({ now: 1_000_000 });
 	jest.spyOn(Math, 'random').mockReturnValue(0);
 });
 afterEach(() => {
@@ -169,6 +171,18 @@ it('a stopped execution sends nothing more: a retry after a 503 is not sent', as
 	const error = await pending;
 	expect(sent).toHaveLength(1);
 	expect((error as Error).message).toBe('Could not update the integration: the execution was cancelled');
+});
+
+it('a create whose retry the stop kept from being sent is not "maybe created": nothing of it reached the API', async () => {
+	const stop = new AbortController();
+	const { execution, sent } = fakeExecution([networkError('ECONNREFUSED'), ok()], stop.signal);
+	const pending = oemApiRequest(execution, create).catch((error: Error) => error);
+	await jest.advanceTimersByTimeAsync(100);
+	stop.abort();
+	const error = (await pending) as Error;
+	expect(sent).toHaveLength(1);
+	expect(error.message).toBe('Could not create the integration: the execution was cancelled');
+	expect(maybeDoneWarning(error)).toBeUndefined();
 });
 
 it('no route to the host (EHOSTUNREACH, ENETUNREACH): an update is retried, a create is not (the request may have been written)', async () => {

@@ -9,6 +9,7 @@ import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credential
 import { apiErrorSchema, oemErrorSchema } from '../schemas';
 import {
 	CANCELED_CODE,
+	CANCELED_UNSENT_CODE,
 	CERTIFICATE_CODES,
 	CONNECT_CODES,
 	NOT_SENT_CODES,
@@ -31,7 +32,9 @@ export interface Outcome {
 
 const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
 const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;
+/** The warning for a failure after which the request may have been carried out; none for a read. */
 const uncertainWarning = (request: OemRequest<unknown>) => {
+	if (request.idempotent) return request.appliedWarning;
 	const { maybe, check } = uncertainOf(request);
 	return `${maybe} anyway: ${check} before running this item again`;
 };
@@ -171,6 +174,14 @@ export function statusMessage(status: number, request: OemRequest<unknown>, outc
 	return `Could not ${request.action}: ${text}`;
 }
 
+/**
+ * Whether an answer with this status leaves open that the request was carried out: a server error
+ * (it may have failed after the work), and a redirect that can point to the result of work done
+ * (303 See Other; 301 and 302, which frameworks send for the same after a POST). 307 and 308 ask
+ * for the very request to be sent elsewhere, so it was not carried out here.
+ */
+const mayHaveBeenDone = (status: number) => status >= 500 || [301, 302, 303].includes(status);
+
 /** The error for a failure status: the answer's, or one a 2xx answer reports in its body (`note` says so). */
 function statusFailure(
 	node: INode,
@@ -182,7 +193,7 @@ function statusFailure(
 	note = '',
 ): NodeApiError {
 	let message = statusMessage(status, request, outcome, response) + note;
-	const warning = !request.idempotent && status >= 500 ? uncertainWarning(request) : undefined;
+	const warning = mayHaveBeenDone(status) ? uncertainWarning(request) : undefined;
 	if (warning) message += `. ${warning}`;
 	message = redact(message, secrets);
 	const text = bodyText(response.body);
@@ -229,17 +240,20 @@ export function requestFailure(
 		message = `Could not ${request.action}: the MSPC OEM API did not answer within ${settings.timeout} ms${through}; raise the Timeout option if it is just slow`;
 	} else if (RESET_CODES.includes(code)) {
 		message = `Could not ${request.action}: the MSPC OEM API closed the connection before answering${through}`;
-	} else if (code === CANCELED_CODE) {
+	} else if (code === CANCELED_CODE || code === CANCELED_UNSENT_CODE) {
 		message = `Could not ${request.action}: the execution was cancelled`;
 	} else {
 		message = `Could not ${request.action}: the connection to the MSPC OEM API failed before an answer arrived${through}`;
 	}
 	if (outcome.stoppedBecause) message += `. Stopped retrying: ${outcome.stoppedBecause}`;
-	const warning = !request.idempotent && !NOT_SENT_CODES.includes(code) ? uncertainWarning(request) : undefined;
+	const warning = !NOT_SENT_CODES.includes(code) ? uncertainWarning(request) : undefined;
 	if (warning) message += `. ${warning}`;
 	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,
-		description: `No answer was received (network error ${code}), so the API gave no message of its own.`,
+		description:
+			code === CANCELED_UNSENT_CODE
+				? 'The execution was stopped before this request was sent.'
+				: `No answer was received (network error ${code}), so the API gave no message of its own.`,
 		itemIndex: request.itemIndex,
 	});
 	return warning ? maybeDone(error, warning) : error;

@@ -7,7 +7,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS } from '../../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
 import { WriteOrder } from './writeOrder';
 
@@ -70,6 +70,15 @@ export class OemExecution<Context extends OemContext = OemContext> {
 		const first = await this.firstCredentialRead.catch(() => undefined);
 		if (first?.forEveryItem) return first.credential;
 		return (await this.credentialRead(itemIndex)).credential;
+	}
+
+	/**
+	 * Which server and account an item's requests go to, as a key: items with the same one may
+	 * share answers and see each other's writes; items with different ones never do.
+	 */
+	async credentialKey(itemIndex = 0): Promise<string> {
+		const { data } = await this.credentials(itemIndex);
+		return JSON.stringify([data.baseUrl, oemAuthFields(data)]);
 	}
 
 	private async credentialRead(itemIndex: number): Promise<CredentialRead> {

@@ -27,12 +27,15 @@ export const CERTIFICATE_CODES = [
 	'HOSTNAME_MISMATCH',
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ];
+/** The execution was stopped before the request was sent: the node's own code, no network's. */
+export const CANCELED_UNSENT_CODE = 'ERR_CANCELED_BEFORE_SENDING';
 /** Failures that prove the request never reached the server. */
-export const NOT_SENT_CODES = [...CONNECT_CODES, ...CERTIFICATE_CODES];
+export const NOT_SENT_CODES = [...CONNECT_CODES, ...CERTIFICATE_CODES, CANCELED_UNSENT_CODE];
 /** No route to the host: mostly before connecting, but also on a connection the request was already written to. */
 export const UNREACHABLE_CODES = ['EHOSTUNREACH', 'ENETUNREACH'];
 export const TIMEOUT_CODES = ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'];
 export const RESET_CODES = ['ECONNRESET', 'EPIPE'];
+/** The execution was stopped while the request was under way. */
 export const CANCELED_CODE = 'ERR_CANCELED';
 const KNOWN_CODES = [...NOT_SENT_CODES, ...UNREACHABLE_CODES, ...TIMEOUT_CODES, ...RESET_CODES, CANCELED_CODE];
 

@@ -2,13 +2,13 @@ import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } 
 import { NodeError } from 'n8n-workflow';
 import type { ZodTypeDef, ZodType } from 'zod';
 
-import { CREDENTIAL_TYPE, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
+import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure, type Outcome } from './errors';
 import type { OemContext, OemCredential, OemExecution } from './execution';
-import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
+import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
 import { secretsOf, type Secrets } from './redact';
 import { parseSuccess } from './response';
-import { decideRetry, type Attempt, type RawResponse } from './retry';
+import { WINDOW_SPENT, attemptTimeout, decideRetry, type Attempt, type RawResponse } from './retry';
 import type { FlowSignal } from './flowControl';
 import { checkedSettings, type RequestSettings } from './settings';
 import { buildPath, resolveBaseUrl } from './url';
@@ -34,6 +34,11 @@ export interface OemRequest<T> {
 	 * came, and how to check. Default: the integration create's words.
 	 */
 	uncertain?: { maybe: string; check: string };
+	/**
+	 * For an idempotent write (an update): the warning for a failure after which it may have been
+	 * applied. Running it again is harmless, but it must not be reported as not carried out.
+	 */
+	appliedWarning?: string;
 	/** The answer carries nothing the operation uses, so an empty 2xx body is success too. */
 	emptyAnswerIsSuccess?: boolean;
 	/** Extra words for a 404 or 409, saying what to do. */
@@ -59,8 +64,7 @@ export async function oemApiRequest<T>(execution: OemExecution, request: OemRequ
 		request.method,
 		request.path,
 		request.body ?? {},
-		credential.data.baseUrl,
-		oemAuthFields(credential.data),
+		await execution.credentialKey(request.itemIndex),
 		checkedSettings(request.settings),
 	]);
 	try {
@@ -93,7 +97,7 @@ async function send(
 	timeoutMs: number,
 ): Promise<Attempt> {
 	const { ctx, cancelSignal } = execution;
-	if (cancelSignal?.aborted) return { networkCode: CANCELED_CODE };
+	if (cancelSignal?.aborted) return { networkCode: CANCELED_UNSENT_CODE };
 	const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
 	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
 	// n8n's helper (1.x and 2.x alike) sets the request's abortSignal to its context's execution
@@ -149,10 +153,18 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 
 	const started = Date.now();
 	const outcome: Outcome = { attempts: 0 };
+	let failed: Attempt | undefined;
 	for (let retry = 0; ; retry++) {
 		const leave = await flow.enter();
+		const timeoutMs = attemptTimeout(settings, retry, Date.now() - started);
+		if (failed && timeoutMs === 0) {
+			// Another item's rate-limit pause outlasted the window: the last failure stands.
+			leave({ kind: 'neutral' });
+			outcome.stoppedBecause = WINDOW_SPENT;
+			throw requestFailure(node, request, failed, secrets(), settings, outcome);
+		}
 		const sentAt = Date.now();
-		const attempt = await send(execution, options, credential, settings.timeout);
+		const attempt = await send(execution, options, credential, timeoutMs);
 		const signal = flowSignal(attempt, Date.now() - sentAt);
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
@@ -165,9 +177,13 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 		if (decision.retry && decision.pauseAll) flow.pause(decision.waitMs);
 		leave(signal);
 		if (!decision.retry || execution.cancelled) {
-			if (!decision.retry) outcome.stoppedBecause = decision.stoppedBecause;
+			if (!decision.retry) {
+				const cutShort = timeoutMs < settings.timeout && attempt.networkCode === 'ETIMEDOUT';
+				outcome.stoppedBecause = decision.stoppedBecause ?? (cutShort ? WINDOW_SPENT : undefined);
+			}
 			throw requestFailure(node, request, attempt, secrets(), settings, outcome);
 		}
+		failed = attempt;
 		// A rate limit's pause is waited out in flow.enter(), by every item alike.
 		if (!decision.pauseAll) await waitFor(decision.waitMs, execution.cancelSignal);
 	}

@@ -1,4 +1,4 @@
-import { CANCELED_CODE, NOT_SENT_CODES } from './networkErrors';
+import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES } from './networkErrors';
 import { MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, type RequestSettings } from './settings';
 
 export interface RawResponse {
@@ -39,8 +39,21 @@ export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
 	const status = attempt.response?.statusCode;
 	if (status === 429) return idempotent || retryAfterMs(attempt.response!) !== undefined;
 	if (status !== undefined) return idempotent && status >= 500;
-	if (attempt.networkCode === CANCELED_CODE) return false;
+	if (attempt.networkCode === CANCELED_CODE || attempt.networkCode === CANCELED_UNSENT_CODE) return false;
 	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
+}
+
+/** Why retrying stopped when the retry window is (about to be) spent. */
+export const WINDOW_SPENT = `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`;
+
+/**
+ * How long an attempt may take: its Timeout, and a retry no longer than what is left of the retry
+ * window (0 when nothing is: it is not sent). The window bounds retrying, so the first attempt has
+ * its whole Timeout.
+ */
+export function attemptTimeout(settings: RequestSettings, retry: number, elapsedMs: number): number {
+	if (retry === 0) return settings.timeout;
+	return Math.max(0, Math.min(settings.timeout, MAX_RETRY_WINDOW_MS - elapsedMs));
 }
 
 /**
@@ -75,7 +88,7 @@ export function decideRetry(options: {
 			stoppedBecause:
 				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
 					? `the API asked to wait ${Math.ceil(serverWait / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
-					: `retrying would take longer than the node keeps trying one request (${MAX_RETRY_WINDOW_MS / 1000} s)`,
+					: WINDOW_SPENT,
 		};
 	}
 	return { retry: true, waitMs, pauseAll: attempt.response?.statusCode === 429 };

@@ -12,7 +12,7 @@ export const DEFAULT_SETTINGS: RequestSettings = { timeout: 30_000, maxRetries: 
 
 /** The longest single wait between two attempts. */
 export const MAX_BACKOFF_MS = 30_000;
-/** The longest a request keeps retrying, waits and attempts included; no retry starts past it. */
+/** The longest a request keeps retrying, waits and attempts included; no retry runs past it. */
 export const MAX_RETRY_WINDOW_MS = 120_000;
 export const MAX_RETRIES = 10;
 

@@ -1,19 +1,20 @@
-import { sleep } from 'n8n-workflow';
-
 /**
- * Resolves after `ms`, or as soon as `cancel` aborts (the user stopped the execution). n8n's
- * `sleep` cannot be stopped, so after a cancel its timer runs out unheard: never longer than the
- * longest wait the retry rules allow.
+ * Resolves after `ms`, or as soon as `cancel` aborts (the user stopped the execution). The time is
+ * kept by `AbortSignal.timeout`, not n8n's `sleep` (which cannot be stopped: a stopped execution's
+ * waits would stay armed, holding it, for up to the retry window): once this returns, nothing
+ * holds the wait, as the runtime's timer for such a signal refers to it only weakly.
  */
 export async function waitFor(ms: number, cancel?: AbortSignal): Promise<void> {
-	if (!cancel) return await sleep(ms);
-	if (cancel.aborted) return;
-	let onAbort!: () => void;
-	const aborted = new Promise<void>((resolve) => (onAbort = resolve));
-	cancel.addEventListener('abort', onAbort, { once: true });
+	if (cancel?.aborted) return;
+	const timeUp = AbortSignal.timeout(Math.ceil(ms));
+	let end!: () => void;
+	const ended = new Promise<void>((resolve) => (end = resolve));
+	timeUp.addEventListener('abort', end, { once: true });
+	cancel?.addEventListener('abort', end, { once: true });
 	try {
-		await Promise.race([sleep(ms), aborted]);
+		await ended;
 	} finally {
-		cancel.removeEventListener('abort', onAbort);
+		timeUp.removeEventListener('abort', end);
+		cancel?.removeEventListener('abort', end);
 	}
 }

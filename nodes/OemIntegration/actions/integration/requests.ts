@@ -49,6 +49,7 @@ export async function updateIntegration(
 		action: 'update the integration',
 		// Replacing credentials with the same values twice leaves the same state.
 		idempotent: true,
+		appliedWarning: 'The update may have been applied anyway: running this item again sends the same values, which is harmless',
 		hints: request.hints,
 		itemIndex,
 		settings: readOptions(execution.ctx, itemIndex),

@@ -43,9 +43,10 @@ export async function execute(
 	);
 	const integrationCredentials = readCredentialValues(this, itemIndex);
 	const checked = !removalAllowed(this, itemIndex);
-	// In line now, before the first await: writes to one integration apply in input order.
-	const key = JSON.stringify(['integration', organizationOemToken, integrationId]);
-	const { output } = await execution.writes.inOrder<IntegrationWrite>(key, async (previous) => {
+	// In line now, before the first await: writes to one integration (on the item's server) apply in input order.
+	const line = JSON.stringify(['integration', organizationOemToken, integrationId]);
+	const server = async () => await execution.credentialKey(itemIndex);
+	const { output } = await execution.writes.inOrder<IntegrationWrite>(line, server, async (previous) => {
 		const stored = checked
 			? await currentIntegration(execution, itemIndex, organizationOemToken, previous, (entry) => entry.id === integrationId)
 			: undefined;

@@ -107,8 +107,10 @@ export async function execute(
 		return await update(now);
 	};
 
-	// In line now, before the first await: writes for one vendor of one organization apply in input order.
-	const key = JSON.stringify(['vendor', organizationOemToken, vendorId]);
-	const { output } = await execution.writes.inOrder(key, createOrUpdate);
+	// In line now, before the first await: writes for one vendor of one organization (on the item's
+	// server) apply in input order.
+	const line = JSON.stringify(['vendor', organizationOemToken, vendorId]);
+	const server = async () => await execution.credentialKey(itemIndex);
+	const { output } = await execution.writes.inOrder(line, server, createOrUpdate);
 	return [output];
 }
