@@ -52,8 +52,10 @@ describe('overlapping polls (integration events)', () => {
 		// whose first attempt fails (500) and is retried 1.5 s later
 		await addIntegration(token, v3.id);
 		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 500 });
+		env.sandbox.clearRequests();
 		const b = trigger.poll();
-		await sleep(300);
+		for (let i = 0; i < 200 && !env.sandbox.requests.some((r) => r.path === '/api/oem-api/vendor'); i++) await sleep(10);
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
 
 		// meanwhile i1 is removed; poll A goes on, sees it, emits it and commits {i2, i3}
 		await admin('DELETE', `/integrations/${encodeURIComponent(i1)}`);
@@ -87,5 +89,50 @@ describe('2xx answers that report a failure', () => {
 		);
 		// either the poll fails, or at least it must not report the organization's integrations as removed
 		expect(outcome).not.toEqual([i1, i2]);
+	});
+});
+
+/** The sandbox's vendor list as the API answers it. */
+async function rawVendorList(): Promise<{ vendors: Array<Record<string, unknown>> }> {
+	const res = await fetch(`${env.sandbox.url}/api/oem-api/vendor`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ ...env.sandbox.credentials, grantType: 'client_credentials' }),
+	});
+	expect(res.status).toBe(200);
+	return (await res.json()) as { vendors: Array<Record<string, unknown>> };
+}
+
+describe('an answer that does not say which credential keys a vendor has', () => {
+	it('FINDING: a vendor whose template is missing from one 2xx answer is not reported as losing all its keys (and then gaining them back)', async () => {
+		const trigger = new ActiveTrigger(env.credentials, { event: 'vendorChanged', options: { maxRetries: 0 } });
+		await trigger.poll();
+		const list = await rawVendorList();
+		const target = list.vendors.find((v) => Object.keys((v.integrationCredentialTemplate as object) ?? {}).length > 0)!;
+		const { integrationCredentialTemplate: _omitted, ...withoutTemplate } = target;
+		const glitched = { vendors: list.vendors.map((v) => (v === target ? withoutTemplate : v)) };
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 200, body: glitched });
+		const during = jsons(await trigger.poll().catch(() => null));
+		const after = jsons(await trigger.poll());
+		// the catalogue never changed: no vendorChanged item at all
+		expect([...during, ...after].map((v) => [v.id, (v.changes as IDataObject)?.credentialKeys])).toEqual([]);
+	});
+});
+
+describe('static-data size', () => {
+	it('FINDING: 100,000 vendors whose templates name vendor-specific keys stay near the README’s 0.9 MB', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { vendorState } = require('../../nodes/OemIntegrationTrigger/state') as typeof import('../../nodes/OemIntegrationTrigger/state');
+		const vendors = Array.from({ length: 100_000 }, (_, i) => ({
+			id: (0x67ae3bcff05cb32e0000n + BigInt(i)).toString(16).padStart(24, '0'),
+			name: `Vendor ${i}`,
+			integrationStatus: 'active',
+			integrationType: 'custom_hosted',
+			// real templates often name the vendor: "Acme API key", "Acme tenant id"
+			integrationCredentialTemplate: { [`Vendor ${i} API key`]: '', [`Vendor ${i} tenant id`]: '' },
+		}));
+		const size = JSON.stringify(vendorState(vendors as never, {})).length;
+		// README: "A 100,000-vendor catalogue takes about 0.9 MB (9 bytes per vendor)"
+		expect(size).toBeLessThan(1_500_000);
 	});
 });
