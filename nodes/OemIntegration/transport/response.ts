@@ -29,11 +29,17 @@ export type UnexpectedAnswer =
 	| { kind: 'empty' | 'notJson' | 'html' }
 	| { kind: 'shape'; issues: ZodIssue[] };
 
-/** The failure status a body reports (`status`, or the Alerts API's `statusCode`), if it reports one. */
+/**
+ * The failure status a body reports (`status`, or the Alerts API's `statusCode`), if it reports
+ * one: a number, or the same as a string ("404"), as many servers and gateways echo it.
+ */
 function reportedFailureStatus(json: unknown): number | undefined {
 	if (typeof json !== 'object' || json === null) return undefined;
+	// `success: false` (exactly) reports a failure too: the status the body gives, else a server error
+	if ((json as Record<string, unknown>).success === false) return reportedFailureStatus({ ...json, success: undefined }) ?? 500;
 	const { status, statusCode } = json as Record<string, unknown>;
-	return [status, statusCode].find((code): code is number => typeof code === 'number' && code >= 400 && code < 600);
+	const codes = [status, statusCode].map((code) => (typeof code === 'string' && /^\d{3}$/.test(code.trim()) ? Number(code) : code));
+	return codes.find((code): code is number => typeof code === 'number' && code >= 400 && code < 600);
 }
 
 /**
