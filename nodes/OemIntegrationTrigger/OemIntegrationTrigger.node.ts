@@ -156,7 +156,7 @@ async function pollVendors(
 	if (isStale()) return null;
 	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters) });
+	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters, known) });
 	return output(ctx, items);
 }
 

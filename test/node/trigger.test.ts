@@ -213,6 +213,28 @@ describe('integration events', () => {
 		expect(jsons(await triggers.integrationAdded.poll()).map((i) => [i.vendorId, i.vendorName])).toEqual([[bluefin.id, bluefin.name]]);
 	});
 
+	it('an integration whose template is missing from one answer keeps its remembered keys: no change reported, then or after', async () => {
+		const { token } = organizationWithIntegrations();
+		const [northwind, bluefin] = env.sandbox.state().vendors;
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: northwind.id, integrationCredentials: { 'api key': 'k' } });
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
+		const trigger = vendorTrigger('integrationChanged', { organizationOemToken: token, options: { maxRetries: 0 } });
+		expect(await trigger.poll()).toBeNull();
+		const res = await fetch(`${env.sandbox.url}/api/oem-api/integration/list`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...env.sandbox.credentials, grantType: 'client_credentials', organizationOemToken: token }),
+		});
+		const list = (await res.json()) as { integrations: Array<Record<string, unknown>> };
+		const glitched = list.integrations.map(({ integrationCredentialTemplate, ...rest }, i) =>
+			i === 0 ? rest : { ...rest, integrationCredentialTemplate },
+		);
+		env.sandbox.injectNext({ path: '/api/oem-api/integration/list', status: 200, body: { ...list, integrations: glitched } });
+		const during = jsons(await trigger.poll().catch(() => null));
+		const after = jsons(await trigger.poll());
+		expect([...during, ...after]).toEqual([]);
+	});
+
 	it('another organization token is a new baseline, not a list of differences', async () => {
 		const first = organizationWithIntegrations();
 		const other = env.sandbox.createOrganization({ name: 'Second MSP', email: 'owner@second.example' });
