@@ -109,8 +109,16 @@ function takeTicket(state: TriggerState): number {
 	return state.ticket;
 }
 
-function isStale(state: TriggerState, ticket: number): boolean {
-	return typeof state.committed === 'number' && ticket < state.committed;
+/**
+ * Call as soon as a poll's list has arrived; the returned test says whether the poll must be
+ * dropped instead of comparing and committing: when a later-started poll's answer is remembered,
+ * or when another poll committed after this list arrived (while this poll waited for vendor
+ * names), since that poll's list may be the newer one. A dropped poll emits nothing and loses no
+ * change: the next poll compares with what is remembered.
+ */
+function stalenessTest(state: TriggerState, ticket: number): () => boolean {
+	const remembered = state.committed;
+	return () => state.committed !== remembered || (typeof state.committed === 'number' && ticket < state.committed);
 }
 
 /** Replaces the remembered state in one synchronous step (every successful poll does). */
@@ -142,12 +150,13 @@ async function pollVendors(
 	const ticket = takeTicket(state);
 	const source = await sourceOf(execution, 'vendor');
 	const vendors = await listVendors(execution, { settings });
+	const isStale = stalenessTest(state, ticket);
 	// From here on nothing awaits: reading, comparing and replacing the state is one step, so an
 	// overlapping poll sees either all of it or none of it.
-	if (isStale(state, ticket)) return null;
+	if (isStale()) return null;
 	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters) });
+	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters, known) });
 	return output(ctx, items);
 }
 
@@ -178,12 +187,13 @@ async function pollIntegrations(
 	const ticket = takeTicket(state);
 	const source = await sourceOf(execution, 'integration', token);
 	const integrations = await listIntegrations(execution, token, { settings });
+	const isStale = stalenessTest(state, ticket);
 	let names: Map<string, string> | undefined;
 	for (;;) {
 		// Nothing awaits between reading and replacing the state (see pollVendors). The vendor list,
 		// for names, is only read for a baseline, items to emit, or integrations not known yet (whose
 		// names are remembered for a later Integration Removed item).
-		if (isStale(state, ticket)) return null;
+		if (isStale()) return null;
 		const known = describes(state, source) ? rememberedIntegrations(state) : undefined;
 		const items = known ? integrationChanges(event, known, integrations, names ?? new Map()) : [];
 		if (!names && (!known || items.length > 0 || integrations.some((integration) => !known.has(integration.id)))) {

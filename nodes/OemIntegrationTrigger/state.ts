@@ -23,7 +23,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../OemIntegration/actions/listing';
-import type { Integration, Vendor } from '../OemIntegration/schemas';
+import { templateKeys, type CredentialMap, type Integration, type Vendor } from '../OemIntegration/schemas';
 
 export type VendorEvent = 'vendorAdded' | 'vendorChanged';
 export type IntegrationEvent = 'integrationAdded' | 'integrationRemoved' | 'integrationChanged';
@@ -133,6 +133,13 @@ class KeySetTable {
 	}
 }
 
+/**
+ * The credential keys an answer gives for an entry; when it does not say which (no readable
+ * template), the remembered ones, so that one such answer reports no key change.
+ */
+const keysOf = (template: CredentialMap, remembered: string[] | undefined): string[] =>
+	templateKeys(template) ?? remembered ?? [];
+
 const isStringArray = (value: unknown): value is string[] =>
 	Array.isArray(value) && value.every((entry) => typeof entry === 'string');
 
@@ -225,10 +232,11 @@ export function rememberedVendors(state: TriggerState, filters: VendorFilters): 
 	return known;
 }
 
-/** The vendor part of the state for this vendor list and these filters. */
+/** The vendor part of the state for this vendor list and these filters (`known`: the remembered vendors). */
 export function vendorState(
 	vendors: Vendor[],
 	filters: VendorFilters,
+	known?: Map<string, VendorSnapshot>,
 ): Pick<TriggerState, 'keySets' | 'profiles' | 'width' | 'vendors' | 'nameFilter'> {
 	const nameFilter = nameFilterDigest(filters);
 	const keySets = new KeySetTable();
@@ -243,7 +251,7 @@ export function vendorState(
 		const profile: Profile = [
 			vendor.integrationStatus ?? null,
 			vendor.integrationType ?? null,
-			keySets.add(Object.keys(vendor.integrationCredentialTemplate)),
+			keySets.add(keysOf(vendor.integrationCredentialTemplate, known?.get(id)?.credentialKeys)),
 			nameFilter === undefined ? null : matchesName(filters, vendor.name),
 		];
 		const key = JSON.stringify(profile);
@@ -319,7 +327,7 @@ export function vendorChanges(
 		const type = vendor.integrationType ?? null;
 		if (status !== before.integrationStatus) changes.integrationStatus = { before: before.integrationStatus, after: status };
 		if (type !== before.integrationType) changes.integrationType = { before: before.integrationType, after: type };
-		const keys = Object.keys(vendor.integrationCredentialTemplate);
+		const keys = keysOf(vendor.integrationCredentialTemplate, before.credentialKeys);
 		if (!sameKeys(before.credentialKeys, keys)) changes.credentialKeys = keyChange(before.credentialKeys, keys);
 		if (Object.keys(changes).length > 0) items.push(vendorItem(event, vendor, changes));
 	}
@@ -371,7 +379,7 @@ export function integrationState(
 			integration.id,
 			integration.vendorId,
 			name,
-			keySets.add(Object.keys(integration.integrationCredentialTemplate)),
+			keySets.add(keysOf(integration.integrationCredentialTemplate, known?.get(integration.id)?.credentialKeys)),
 		]);
 	}
 	return { keySets: keySets.sets, integrations: entries };
@@ -419,7 +427,7 @@ export function integrationChanges(
 		const name = vendorNames.get(integration.vendorId) ?? before?.vendorName ?? null;
 		if (event === 'integrationAdded' && !before) items.push(integrationItem(event, integration, name));
 		if (event === 'integrationChanged' && before) {
-			const keys = Object.keys(integration.integrationCredentialTemplate);
+			const keys = keysOf(integration.integrationCredentialTemplate, before.credentialKeys);
 			if (!sameKeys(before.credentialKeys, keys)) {
 				items.push(integrationItem(event, integration, name, { credentialKeys: keyChange(before.credentialKeys, keys) }));
 			}

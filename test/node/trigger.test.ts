@@ -2,8 +2,9 @@
  * The MSPC OEM Trigger, polled in-process through n8n-core's PollContext against the sandbox:
  * baseline, every event, filters, failed polls (nothing emitted, nothing forgotten), overlapping
  * polls, restarts (n8n saves static data only after a poll that emits and after the poll at
- * activation), no secrets in items or static data, the editor's "Fetch Test Event", and the size of
- * what is remembered for a 100,000-vendor catalogue.
+ * activation), 2xx answers that report a failure or omit a template, no secrets in items, poll
+ * errors or static data, the editor's "Fetch Test Event", and the size of what is remembered for
+ * a 100,000-vendor catalogue.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -44,6 +45,25 @@ async function updateIntegration(token: string, id: string, values: Record<strin
 }
 
 const jsons = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function addIntegration(token: string, vendorId: string): Promise<string> {
+	const { integration } = (await admin('POST', '/integrations', { organizationOemToken: token, vendorId })) as {
+		integration: { id: string };
+	};
+	return integration.id;
+}
+
+/** The sandbox's vendor list as the API answers it. */
+async function rawVendorList(): Promise<{ vendors: Array<Record<string, unknown>> }> {
+	const res = await fetch(`${env.sandbox.url}/api/oem-api/vendor`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ ...env.sandbox.credentials, grantType: 'client_credentials' }),
+	});
+	expect(res.status).toBe(200);
+	return (await res.json()) as { vendors: Array<Record<string, unknown>> };
+}
 
 /** What the action node's list operation gives, for comparing shapes. */
 async function listItems(parameters: Record<string, unknown>) {
@@ -157,6 +177,22 @@ describe('vendor events', () => {
 	});
 });
 
+describe('an answer that does not say which credential keys a vendor has', () => {
+	it('a vendor whose template is missing from one answer keeps its remembered keys: no Vendor Changed, then or after', async () => {
+		const trigger = new ActiveTrigger(env.credentials, { event: 'vendorChanged', options: { maxRetries: 0 } });
+		await trigger.poll();
+		const list = await rawVendorList();
+		const target = list.vendors.find((v) => Object.keys((v.integrationCredentialTemplate as object) ?? {}).length > 0)!;
+		const { integrationCredentialTemplate: _omitted, ...withoutTemplate } = target;
+		const glitched = { vendors: list.vendors.map((v) => (v === target ? withoutTemplate : v)) };
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 200, body: glitched });
+		const during = jsons(await trigger.poll().catch(() => null));
+		const after = jsons(await trigger.poll());
+		// the catalogue never changed: no vendorChanged item at all
+		expect([...during, ...after].map((v) => [v.id, (v.changes as IDataObject)?.credentialKeys])).toEqual([]);
+	});
+});
+
 describe('integration events', () => {
 	it('added, changed and removed, each once, shaped like Integration: List items plus vendorName', async () => {
 		const { token, values } = organizationWithIntegrations();
@@ -211,6 +247,28 @@ describe('integration events', () => {
 		]);
 		expect(await triggers.integrationRemoved.poll()).toBeNull();
 		expect(jsons(await triggers.integrationAdded.poll()).map((i) => [i.vendorId, i.vendorName])).toEqual([[bluefin.id, bluefin.name]]);
+	});
+
+	it('an integration whose template is missing from one answer keeps its remembered keys: no change reported, then or after', async () => {
+		const { token } = organizationWithIntegrations();
+		const [northwind, bluefin] = env.sandbox.state().vendors;
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: northwind.id, integrationCredentials: { 'api key': 'k' } });
+		await admin('POST', '/integrations', { organizationOemToken: token, vendorId: bluefin.id });
+		const trigger = vendorTrigger('integrationChanged', { organizationOemToken: token, options: { maxRetries: 0 } });
+		expect(await trigger.poll()).toBeNull();
+		const res = await fetch(`${env.sandbox.url}/api/oem-api/integration/list`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...env.sandbox.credentials, grantType: 'client_credentials', organizationOemToken: token }),
+		});
+		const list = (await res.json()) as { integrations: Array<Record<string, unknown>> };
+		const glitched = list.integrations.map(({ integrationCredentialTemplate, ...rest }, i) =>
+			i === 0 ? rest : { ...rest, integrationCredentialTemplate },
+		);
+		env.sandbox.injectNext({ path: '/api/oem-api/integration/list', status: 200, body: { ...list, integrations: glitched } });
+		const during = jsons(await trigger.poll().catch(() => null));
+		const after = jsons(await trigger.poll());
+		expect([...during, ...after]).toEqual([]);
 	});
 
 	it('another organization token is a new baseline, not a list of differences', async () => {
@@ -269,6 +327,64 @@ describe('failed polls', () => {
 
 		expect(jsons(await trigger.poll()).map((v) => v.id)).toEqual(['v-during-outage']);
 		expect(await trigger.poll()).toBeNull();
+	});
+
+	it.each<[string, Record<string, unknown>, string]>([
+		['a status given as a string ("500")', { status: '500', message: 'Internal error', integrations: [] }, 'with status 500 in its body'],
+		['success: false', { success: false, message: 'Organization temporarily unavailable', integrations: [] }, 'with success: false in its body'],
+	])('a 200 with %s and an empty list fails the poll instead of reporting every integration removed', async (_label, body, note) => {
+		const { organizationOemToken: token } = env.sandbox.createOrganization({ name: 'Glitch MSP', email: 'o@glitch.example' });
+		const [v1, v2] = env.sandbox.state().vendors;
+		const i1 = await addIntegration(token, v1.id);
+		const i2 = await addIntegration(token, v2.id);
+		const trigger = new ActiveTrigger(env.credentials, { event: 'integrationRemoved', organizationOemToken: token, options: { maxRetries: 0 } });
+		await trigger.poll();
+		env.sandbox.injectNext({ path: '/api/oem-api/integration/list', status: 200, body });
+		const outcome = await trigger.poll().then(
+			(items) => jsons(items).map((i) => i.id),
+			(error: Error) => error.message,
+		);
+		// either the poll fails, or at least it must not report the organization's integrations as removed
+		expect(outcome).not.toEqual([i1, i2]);
+		expect(outcome).toEqual(expect.stringContaining(`The API answered HTTP 200, ${note}`));
+	});
+
+	it('a hanging vendor list ends the poll at Timeout', async () => {
+		const trigger = new ActiveTrigger(env.credentials, { event: 'vendorAdded', options: { maxRetries: 0, timeout: 800 } });
+		await trigger.poll();
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', action: 'hang' });
+		const started = Date.now();
+		await expect(trigger.poll()).rejects.toThrow();
+		expect(Date.now() - started).toBeLessThan(3000);
+	});
+
+	it('Retry-After: 3600 does not hold a poll', async () => {
+		const trigger = new ActiveTrigger(env.credentials, { event: 'vendorAdded', options: { maxRetries: 2 } });
+		await trigger.poll();
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 429, headers: { 'retry-after': '3600' }, times: 3 });
+		const started = Date.now();
+		await expect(trigger.poll()).rejects.toThrow();
+		expect(Date.now() - started).toBeLessThan(3000);
+	});
+
+	it('an error answer echoing the organization token and client secret keeps them out of the poll error', async () => {
+		const { organizationOemToken: token } = env.sandbox.createOrganization({ name: 'Echo MSP', email: 'o@echo.example' });
+		const trigger = new ActiveTrigger(env.credentials, { event: 'integrationAdded', organizationOemToken: token, options: { maxRetries: 0 } });
+		await trigger.poll();
+		const secret = env.sandbox.credentials.clientSecret;
+		env.sandbox.injectNext({
+			path: '/api/oem-api/integration/list',
+			status: 200,
+			body: { result: { note: `token ${token} secret ${secret}`, echo: [token, secret] } },
+		});
+		const error = (await trigger.poll().then(
+			() => undefined,
+			(e: Error) => e,
+		)) as (Error & { description?: string; node?: unknown }) | undefined;
+		expect(error).toBeDefined();
+		const { node: _node, ...rest } = error as unknown as Record<string, unknown>;
+		const text = JSON.stringify([error!.message, error!.description, rest, String(error!.stack)]);
+		expect([token, secret].filter((s) => text.includes(s))).toEqual([]);
 	});
 
 	it('rejected credentials (401) and a rejected token (403) fail with the action node messages and change nothing', async () => {
@@ -330,6 +446,44 @@ describe('overlapping polls', () => {
 		expect(await early).toBeNull();
 		await addVendor({ id: 'v-late', name: 'Late' });
 		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('a later-started integration poll whose list is older (it waited for the vendor list) is dropped: a removal is emitted once', async () => {
+		const { organizationOemToken: token } = env.sandbox.createOrganization({ name: 'Overlap MSP', email: 'o@overlap.example' });
+		const [v1, v2, v3] = env.sandbox.state().vendors;
+		const i1 = await addIntegration(token, v1.id);
+		await addIntegration(token, v2.id);
+		const trigger = new ActiveTrigger(env.credentials, {
+			event: 'integrationRemoved',
+			organizationOemToken: token,
+			options: { maxRetries: 1, retryDelay: 1500 },
+		});
+		expect(await trigger.poll()).toBeNull(); // baseline {i1, i2}
+
+		// poll A (ticket 1): every request held back
+		let release!: () => void;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const a = trigger.poll({ gate });
+		await sleep(50);
+
+		// poll B (ticket 2): lists {i1, i2, i3} at once; i3 is unknown, so it reads the vendor list,
+		// whose first attempt fails (500) and is retried 1.5 s later
+		await addIntegration(token, v3.id);
+		env.sandbox.injectNext({ path: '/api/oem-api/vendor', status: 500 });
+		env.sandbox.clearRequests();
+		const b = trigger.poll();
+		for (let i = 0; i < 200 && !env.sandbox.requests.some((r) => r.path === '/api/oem-api/vendor'); i++) await sleep(10);
+		expect(env.sandbox.requests.map((r) => r.path)).toEqual(['/api/oem-api/integration/list', '/api/oem-api/vendor']);
+
+		// meanwhile i1 is removed; poll A goes on, sees it, emits it and commits {i2, i3}
+		await admin('DELETE', `/integrations/${encodeURIComponent(i1)}`);
+		release();
+		const fromA = jsons(await a).map((i) => i.id);
+		// poll B's older list {i1, i2, i3} must not replace that
+		const fromB = jsons(await b).map((i) => i.id);
+		const fromC = jsons(await trigger.poll()).map((i) => i.id);
+		// i1 was removed once: it must be reported once
+		expect([...fromA, ...fromB, ...fromC]).toEqual([i1]);
 	});
 });
 

@@ -118,6 +118,23 @@ describe('vendors', () => {
 		expect(size).toBeGreaterThan(900_000);
 		expect(size).toBeLessThan(905_000);
 	});
+	it('100,000 vendors whose key names name the vendor take, as the README says, 11 bytes each plus at most 40 per distinct combination plus its key names (kept for changes.credentialKeys.before): about 10 MB', () => {
+		const vendors = Array.from({ length: 100_000 }, (_, i) => ({
+			id: (0x67ae3bcff05cb32e0000n + BigInt(i)).toString(16).padStart(24, '0'),
+			name: `Vendor ${i}`,
+			integrationStatus: 'active',
+			integrationType: 'custom_hosted',
+			// real templates often name the vendor: "Acme API key", "Acme tenant id"
+			integrationCredentialTemplate: { [`Vendor ${i} API key`]: '', [`Vendor ${i} tenant id`]: '' },
+		}));
+		const keyNames = vendors.reduce((length, v) => length + Object.keys(v.integrationCredentialTemplate).join('').length, 0);
+		const state = vendorState(vendors as never, {});
+		const size = JSON.stringify(state).length;
+		// per vendor: an 11-character record, a profile (at most 40) and its key set's quotes, brackets and commas (8)
+		expect(size).toBeLessThan(100_000 * (11 + 40 + 8) + keyNames);
+		expect(size).toBeLessThan(10_500_000);
+		expect(rememberedVendors(state, {})!.get(digest(vendors[7].id))?.credentialKeys).toEqual(['Vendor 7 API key', 'Vendor 7 tenant id']);
+	});
 });
 
 describe('integrations', () => {

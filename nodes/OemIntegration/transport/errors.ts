@@ -211,7 +211,9 @@ function statusFailure(
  * so one of 400 or more says the API did not do what was asked, whatever the HTTP code claims.
  */
 export function reportedFailure(node: INode, request: OemRequest<unknown>, response: RawResponse, status: number, secrets: Secrets): NodeApiError {
-	const note = `. The API answered HTTP ${response.statusCode}, with status ${status} in its body`;
+	const body = (parseJson(bodyText(response.body)) ?? {}) as Record<string, unknown>;
+	const givesStatus = [body.status, body.statusCode].some((code) => String(code).trim() === String(status));
+	const note = `. The API answered HTTP ${response.statusCode}, with ${givesStatus ? `status ${status}` : 'success: false'} in its body`;
 	return statusFailure(node, request, status, response, secrets, { attempts: 1 }, note);
 }
 

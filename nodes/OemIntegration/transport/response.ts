@@ -35,6 +35,8 @@ export type UnexpectedAnswer =
  */
 function reportedFailureStatus(json: unknown): number | undefined {
 	if (typeof json !== 'object' || json === null) return undefined;
+	// `success: false` (exactly) reports a failure too: the status the body gives, else a server error
+	if ((json as Record<string, unknown>).success === false) return reportedFailureStatus({ ...json, success: undefined }) ?? 500;
 	const { status, statusCode } = json as Record<string, unknown>;
 	const codes = [status, statusCode].map((code) => (typeof code === 'string' && /^\d{3}$/.test(code.trim()) ? Number(code) : code));
 	return codes.find((code): code is number => typeof code === 'number' && code >= 400 && code < 600);
