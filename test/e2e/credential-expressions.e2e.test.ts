@@ -10,6 +10,7 @@
  */
 import { startSandbox, type RunningSandbox } from '../../sandbox';
 import { CREDENTIAL_TYPE, ensureN8n, N8nInstance, versionsFromEnv, type CliResult } from '../../scripts/lib/n8n';
+import { organizationParameters } from '../helpers/parameters';
 import { nodeError, nodeOutput } from './harness';
 import { chain, code, oem } from './workflows';
 
@@ -29,14 +30,7 @@ function workflow(id: string, items: object[], credential: { id: string; name: s
 	]);
 }
 
-const ORGANIZATION_CREATE = {
-	resource: 'organization',
-	operation: 'create',
-	name: '={{ $json.company }}',
-	email: '={{ $json.email }}',
-	firstName: 'Casey',
-	lastName: 'Contoso',
-};
+const ORGANIZATION_CREATE = organizationParameters();
 const VENDOR_LIST = { resource: 'vendor', operation: 'list', returnAll: true };
 
 /** How often the execution queried n8n's database for a credential (the query log is on). */

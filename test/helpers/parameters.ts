@@ -20,3 +20,14 @@ export function templateFields(values: Record<string, string>) {
 		})),
 	};
 }
+
+/** Organization: Create for items holding `company` and `email`, the owner's name fixed. */
+export const organizationParameters = (overrides: Record<string, unknown> = {}) => ({
+	resource: 'organization',
+	operation: 'create',
+	name: '={{ $json.company }}',
+	email: '={{ $json.email }}',
+	firstName: 'Casey',
+	lastName: 'Contoso',
+	...overrides,
+});

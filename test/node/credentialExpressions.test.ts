@@ -6,6 +6,7 @@
  */
 import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
 import { DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
+import { organizationParameters } from '../helpers/parameters';
 import { runNode } from '../helpers/workflow';
 
 const SECRET = 'shared-secret-Kp41vQ';
@@ -27,14 +28,7 @@ afterAll(async () => await Promise.all([east.stop(), west.stop()]));
 /** The credential's Base URL and Client ID come from the item. */
 const perItemCredential = { baseUrl: '={{ $json.server }}', clientId: '={{ $json.clientId }}', clientSecret: SECRET };
 const itemFor = (sandbox: RunningSandbox, extra: object = {}) => ({ server: sandbox.url, clientId: sandbox.credentials.clientId, ...extra });
-const ORGANIZATION_CREATE = {
-	resource: 'organization',
-	operation: 'create',
-	name: '={{ $json.company }}',
-	email: '={{ $json.email }}',
-	firstName: 'Casey',
-	lastName: 'Contoso',
-};
+const ORGANIZATION_CREATE = organizationParameters();
 const clientIds = (sandbox: RunningSandbox) => sandbox.requests.map((request) => (request.body as { clientId?: string }).clientId);
 
 describe('a credential with expressions is resolved for each item', () => {

@@ -3,6 +3,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
+import { organizationParameters } from '../helpers/parameters';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
 
@@ -16,15 +17,6 @@ const auth = () => ({
 	scope: 'vendor_manage',
 });
 
-const organizationParameters = (overrides: Record<string, unknown> = {}) => ({
-	resource: 'organization',
-	operation: 'create',
-	name: '={{ $json.company }}',
-	email: '={{ $json.email }}',
-	firstName: 'Casey',
-	lastName: 'Contoso',
-	...overrides,
-});
 
 const userParameters = (overrides: Record<string, unknown> = {}) => ({
 	resource: 'user',

@@ -8,6 +8,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { DEMO_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
+import { organizationParameters } from '../helpers/parameters';
 import { runNode } from '../helpers/workflow';
 
 const env = useSandbox();
@@ -56,15 +57,7 @@ it('User: Remove: the item whose connection reset after the removal is named as 
 it('Organization: Create: the same, its warning saying the token cannot be had again', async () => {
 	const result = await runNode({
 		credentials: env.credentials,
-		parameters: {
-			resource: 'organization',
-			operation: 'create',
-			name: '={{ $json.company }}',
-			email: '={{ $json.email }}',
-			firstName: 'Casey',
-			lastName: 'Contoso',
-			options: { concurrency: 2 },
-		},
+		parameters: organizationParameters({ options: { concurrency: 2 } }),
 		items: [
 			{ company: 'Alpha MSP', email: 'owner@alpha.example' },
 			{ company: 'Beta MSP', email: 'owner@beta.example' },
