@@ -34,6 +34,21 @@ describe.each(OPERATIONS)('%s', (_name, operation, path) => {
 	});
 
 	test.each([
+		['status 500', { status: 500, message: 'Organization created, sending the welcome e-mail failed', organizationOemToken: NEW_TOKEN }],
+		['success: false', { success: false, message: 'Created, but a follow-up step failed', data: { organizationOemToken: NEW_TOKEN } }],
+	])('a 200 holding the new token and reporting a failure (%s): the token is output, not lost', async (_how, body) => {
+		const outcome = await answeredWith(operation, path, { status: 200, body });
+		expect(outcome.error).toBeUndefined();
+		expect(outcome.output?.map((item) => item.json.organizationOemToken)).toEqual([NEW_TOKEN]);
+	});
+
+	test('a 200 reporting a failure without a token still fails, naming the status', async () => {
+		const outcome = await answeredWith(operation, path, { status: 200, body: { status: 409, message: 'It already exists' } });
+		expect(outcome.error?.message).toMatch(/^Could not (create the organization|add the user): it already exists \(409\)/);
+		expect(outcome.output ?? []).toEqual([]);
+	});
+
+	test.each([
 		['JSON without a token the node can tell', { contentType: 'application/json', body: { status: 201, data: { token: NEW_TOKEN, partnerApiKey: OTHER_TOKEN } } }],
 		['JSON with two different tokens', { contentType: 'application/json', body: { a: { organizationOemToken: NEW_TOKEN }, b: { organizationOemToken: OTHER_TOKEN } } }],
 		['form-encoded text', { contentType: 'application/x-www-form-urlencoded', body: `status=201&organizationOemToken=${NEW_TOKEN}&x=${OTHER_TOKEN}` }],

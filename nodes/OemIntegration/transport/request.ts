@@ -41,6 +41,11 @@ export interface OemRequest<T> {
 	appliedWarning?: string;
 	/** The answer carries nothing the operation uses, so an empty 2xx body is success too. */
 	emptyAnswerIsSuccess?: boolean;
+	/**
+	 * The answer holds what the API never gives again (a new organization's token): a 2xx body that
+	 * holds it is taken as done even when it also reports a failure status, or the token is lost.
+	 */
+	answerCannotBeHadAgain?: boolean;
 	/** Extra words for a 404 or 409, saying what to do. */
 	hints?: Partial<Record<number, string>>;
 	itemIndex?: number;

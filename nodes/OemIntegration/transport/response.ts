@@ -56,8 +56,10 @@ export function parseSuccess<T>(node: INode, request: OemRequest<T>, response: R
 		throw unexpectedAnswerError(node, request, response, text, { kind }, secrets());
 	}
 	const failureStatus = reportedFailureStatus(json);
-	if (failureStatus !== undefined) throw reportedFailure(node, request, response, failureStatus, secrets());
 	const parsed = request.schema.safeParse(json);
+	if (failureStatus !== undefined && !(parsed.success && request.answerCannotBeHadAgain)) {
+		throw reportedFailure(node, request, response, failureStatus, secrets());
+	}
 	if (parsed.success) return parsed.data;
 	throw unexpectedAnswerError(node, request, response, text, { kind: 'shape', issues: parsed.error.issues }, secrets());
 }

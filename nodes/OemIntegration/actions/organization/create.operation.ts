@@ -37,6 +37,7 @@ export async function execute(
 		path: ['organization'],
 		body: { data: { name, ...person } },
 		schema: organizationCreatedSchema,
+		answerCannotBeHadAgain: true,
 		action: 'create the organization',
 		idempotent: false,
 		uncertain: {

@@ -26,6 +26,7 @@ export async function execute(
 		path: ['user'],
 		body: { data: { ...person } },
 		schema: organizationCreatedSchema,
+		answerCannotBeHadAgain: true,
 		action: 'add the user',
 		idempotent: false,
 		uncertain: {
