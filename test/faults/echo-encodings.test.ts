@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 import { searchIntegrations } from '../../nodes/OemIntegration/methods/listSearch';
 import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
+import { decimalReferences, form, hexReferences, html, htmlEntities, jsonEscape, lowerPercent, phpJson, unicodeEscape } from '../helpers/echoForms';
 import { loadOptionsContext } from '../helpers/workflow';
 import { FREE_VENDOR_ID, INTEGRATION_ID, SECRETS, TOKEN, VALUE_1, deepText, params, producedText, run, secretsIn, useFaultSandbox } from './harness';
 
@@ -21,32 +22,16 @@ const h = useFaultSandbox();
 const ECHO_VALUE = 'CvE5-Ää€𝄞 &<"/\\+~q9';
 const SECRET_LIST = [SECRETS.clientSecret, SECRETS.token, SECRETS.value1, ECHO_VALUE];
 
-const hex4 = (unit: number, upper: boolean) => (upper ? unit.toString(16).toUpperCase() : unit.toString(16)).padStart(4, '0');
-const unicodeEscape = (text: string, upper = false) =>
-	Array.from({ length: text.length }, (_, i) => `\\u${hex4(text.charCodeAt(i), upper)}`).join('');
-const jsonEscape = (text: string) => JSON.stringify(text).slice(1, -1);
-const phpJson = (text: string) =>
-	jsonEscape(text)
-		.replace(/\//g, '\\/')
-		.replace(/[^\x00-\x7f]+/gu, (chars) => unicodeEscape(chars));
-const html = (text: string) =>
-	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#039;');
-const NAMED: Record<string, string> = { 'Ä': 'Auml', 'ä': 'auml', '€': 'euro' };
-const htmlEntities = (text: string) => html(text).replace(/[Ää€]/g, (char) => `&${NAMED[char]};`);
-const references = (text: string) =>
-	[...text].map((char) => (/[A-Za-z0-9]/.test(char) ? char : `&#x${char.codePointAt(0)!.toString(16)};`)).join('');
-const decimalReferences = (text: string) => [...text].map((char) => `&#${char.codePointAt(0)};`).join('');
-const form = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
 
 const ENCODINGS: Array<[string, (text: string) => string]> = [
 	["PHP's json_encode (\\/ and \\uXXXX for non-ASCII)", phpJson],
 	['every character as \\uXXXX', (text) => unicodeEscape(text, true)],
-	['URL-encoded, lowercase hex', (text) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (x) => x.toLowerCase())],
+	['URL-encoded, lowercase hex', lowerPercent],
 	['form-encoded (+ for spaces)', form],
 	['URL-encoded twice', (text) => encodeURIComponent(encodeURIComponent(text))],
 	['HTML-escaped (&quot; &amp; &lt; &#039;)', html],
 	["PHP's htmlentities (&auml; &euro;)", htmlEntities],
-	['hexadecimal character references (&#x2f;)', references],
+	['hexadecimal character references (&#x2f;)', hexReferences],
 	['decimal character references (&#47;)', decimalReferences],
 	['JSON inside an HTML page', (text) => html(jsonEscape(text))],
 	['JSON quoted in JSON', (text) => jsonEscape(jsonEscape(text))],
@@ -82,7 +67,7 @@ beforeAll(async () => {
 			} catch {
 				values = [raw];
 			}
-			const echoed = echo.raw ? echo.raw(raw) : `Rejected: ${values.map(echo.encode).join(' | ')}`;
+			const echoed = echo.raw ? echo.raw(raw) : `Rejected: ${values.map((value) => echo.encode(value)).join(' | ')}`;
 			if (echo.placement === 'message') {
 				res.writeHead(400, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ status: 400, message: echoed }));

@@ -31,3 +31,14 @@ export const organizationParameters = (overrides: Record<string, unknown> = {}) 
 	lastName: 'Contoso',
 	...overrides,
 });
+
+/** Create or Update for items holding `token`, `vendor` and `credentials` (Credentials Input: JSON). */
+export const upsertParameters = (overrides: Record<string, unknown> = {}) => ({
+	resource: 'integration',
+	operation: 'upsert',
+	organizationOemToken: '={{ $json.token }}',
+	vendorId: { __rl: true, mode: 'id', value: '={{ $json.vendor }}' },
+	credentialsMode: 'json',
+	credentialsJson: '={{ JSON.stringify($json.credentials) }}',
+	...overrides,
+});

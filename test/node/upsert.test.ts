@@ -1,7 +1,7 @@
 /** Integration: Create or Update, the blank-field guard of updates, and the report when the node stops midway. */
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
-import { byId, templateFields } from '../helpers/parameters';
+import { byId, templateFields, upsertParameters } from '../helpers/parameters';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
 
@@ -14,16 +14,6 @@ const auth = () => ({
 	clientSecret: env.credentials.clientSecret,
 	grantType: 'client_credentials',
 	scope: 'vendor_manage',
-});
-
-const upsert = (overrides: Record<string, unknown> = {}) => ({
-	resource: 'integration',
-	operation: 'upsert',
-	organizationOemToken: '={{ $json.token }}',
-	vendorId: { __rl: true, mode: 'id', value: '={{ $json.vendor }}' },
-	credentialsMode: 'json',
-	credentialsJson: '={{ JSON.stringify($json.credentials) }}',
-	...overrides,
 });
 
 function integrationsOf(token: string) {
@@ -45,7 +35,7 @@ describe('Integration: Create or Update', () => {
 		const run = (key: string) =>
 			runNode({
 				credentials: env.credentials,
-				parameters: upsert(),
+				parameters: upsertParameters(),
 				items: [{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': key, 'api username': 'svc' } }],
 			});
 		const first = await run('first-Key-111');
@@ -81,7 +71,7 @@ describe('Integration: Create or Update', () => {
 			credentials: { ...(vendor === NORTHWIND ? { 'api user': 'svc' } : {}), 'api key': `value-${index}` },
 		}));
 		// the second half repeats the vendors: one at a time, so each repeat meets the integration its twin created
-		const { output } = await runNode({ credentials: env.credentials, parameters: upsert({ options: { concurrency: 1 } }), items: items.slice(0, 4) });
+		const { output } = await runNode({ credentials: env.credentials, parameters: upsertParameters({ options: { concurrency: 1 } }), items: items.slice(0, 4) });
 		expect(calls().filter((call) => call.endsWith('/integration/list'))).toHaveLength(1);
 		expect(output.map((item) => [item.pairedItem, item.json.vendorId, item.json.action])).toEqual([
 			[{ item: 0 }, NORTHWIND, 'updated'], // the other organization has Northwind from the seed
@@ -94,7 +84,7 @@ describe('Integration: Create or Update', () => {
 
 		// a second run with all of them at 5 items at once: one list, four updates
 		env.sandbox.clearRequests();
-		const again = await runNode({ credentials: env.credentials, parameters: upsert(), items: items.slice(4) });
+		const again = await runNode({ credentials: env.credentials, parameters: upsertParameters(), items: items.slice(4) });
 		expect(calls().filter((call) => call.endsWith('/integration/list'))).toHaveLength(1);
 		expect(calls().filter((call) => call.startsWith('PATCH'))).toHaveLength(4);
 		expect(again.output.map((item) => item.json.action)).toEqual(['updated', 'updated', 'updated', 'updated']);
@@ -106,7 +96,7 @@ describe('Integration: Create or Update', () => {
 	it('two items create the same integration at once: the second waits for the first and updates it, no second create', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
-			parameters: upsert({ options: { concurrency: 2 } }),
+			parameters: upsertParameters({ options: { concurrency: 2 } }),
 			items: [
 				{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'racer-One-1' } },
 				{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'racer-Two-2' } },
@@ -132,7 +122,7 @@ describe('Integration: Create or Update', () => {
 		env.sandbox.injectNext({ method: 'POST', path: '/api/oem-api/integration', status: 409, phase: 'after', body: { status: 409, message: 'exists' } });
 		const { output } = await runNode({
 			credentials: env.credentials,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [{ token: TOKEN, vendor: '90017', credentials: { 'api username': 'u', 'api secret': 'race-Secret-3' } }],
 		});
 		const [integration] = integrationsOf(TOKEN);
@@ -149,7 +139,7 @@ describe('Integration: Create or Update', () => {
 		env.sandbox.injectNext({ method: 'POST', path: '/api/oem-api/integration', status: 409, body: { status: 409, message: 'odd' } });
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [{ token: TOKEN, vendor: '90017', credentials: { 'api secret': 'never-Stored-4' } }],
 		});
 		const error = errorOf(result);
@@ -162,7 +152,7 @@ describe('Integration: Create or Update', () => {
 
 	it('a 5xx after the create was carried out: not retried; the message says a rerun of Create or Update is safe', async () => {
 		env.sandbox.injectNext({ method: 'POST', path: '/api/oem-api/integration', status: 500, phase: 'after', times: 5 });
-		const parameters = upsert({ options: { maxRetries: 3, retryDelay: 1 } });
+		const parameters = upsertParameters({ options: { maxRetries: 3, retryDelay: 1 } });
 		const items = [{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'lost-Answer-5' } }];
 		const result = await runNode({ credentials: env.credentials, parameters, items });
 		expect(errorOf(result).message).toBe(
@@ -185,7 +175,7 @@ describe('Integration: Create or Update', () => {
 		env.sandbox.injectNext({ path: '/api/oem-api/integration/list', status, body: { status, message: `said ${status}` } });
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'unsent-Value-6' } }],
 		});
 		expect(errorOf(result).message).toBe(`Could not list the organization's integrations: ${words}${status === 403 ? ': check the Organization OEM Token parameter' : status === 401 ? ': check the Client ID, Client Secret and Scope in the credential' : ''}`);
@@ -196,7 +186,7 @@ describe('Integration: Create or Update', () => {
 		const result = await runNode({
 			credentials: env.credentials,
 			continueOnFail: true,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [
 				{ token: TOKEN, vendor: 'no-such-vendor', credentials: { 'api key': 'x-Value-7' } },
 				{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'y-Value-8' } },
@@ -225,7 +215,7 @@ describe('updates in Vendor Template mode cannot silently delete a stored key', 
 		const parameters =
 			operation === 'update'
 				? templateUpdate({ 'api user': 'kept-user', 'api key': '' })
-				: { ...upsert(), organizationOemToken: OTHER_ORGANIZATION_TOKEN, vendorId: byId(NORTHWIND), credentialsMode: 'template', credentialFields: templateFields({ 'api user': 'kept-user', 'api key': '' }) };
+				: { ...upsertParameters(), organizationOemToken: OTHER_ORGANIZATION_TOKEN, vendorId: byId(NORTHWIND), credentialsMode: 'template', credentialFields: templateFields({ 'api user': 'kept-user', 'api key': '' }) };
 		const result = await runNode({ credentials: env.credentials, parameters });
 		const error = errorOf(result);
 		expect(error.message).toBe('The update for item 0 would delete the stored credential key "api key"');
@@ -337,7 +327,7 @@ describe('failing midway: the error names the items already carried out', () => 
 	it('one at a time: the items before the failure were carried out, the rest not started', async () => {
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: { ...upsert(), options: { concurrency: 1 } },
+			parameters: { ...upsertParameters(), options: { concurrency: 1 } },
 			items: [
 				{ token: TOKEN, vendor: NORTHWIND, credentials: { 'api key': 'a-Value-1' } },
 				{ token: TOKEN, vendor: '90017', credentials: { 'api secret': 'b-Value-2' } },
@@ -356,7 +346,7 @@ describe('failing midway: the error names the items already carried out', () => 
 	it('two at once, both failing: the other failure is named too', async () => {
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: { ...upsert(), options: { concurrency: 2 } },
+			parameters: { ...upsertParameters(), options: { concurrency: 2 } },
 			items: [
 				{ token: 'unknown-Token-A1', vendor: NORTHWIND, credentials: { 'api key': 'a-Value-1' } },
 				{ token: 'unknown-Token-B2', vendor: NORTHWIND, credentials: { 'api key': 'b-Value-2' } },
@@ -374,7 +364,7 @@ describe('failing midway: the error names the items already carried out', () => 
 	it('a single item gets no report', async () => {
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [{ token: TOKEN, vendor: '90017', credentials: { 'api secret': 42 } }],
 		});
 		expect(errorOf(result).description).toBe('Credential values are sent as strings. Wrap numbers in quotes, or use an expression such as {{ String($json.value) }}.');

@@ -11,7 +11,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { useSandbox } from '../helpers/sandbox';
-import { byId, templateFields } from '../helpers/parameters';
+import { byId, templateFields, upsertParameters } from '../helpers/parameters';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
 
@@ -66,16 +66,6 @@ const update = (token: string, id: string, extra: Record<string, unknown>) => ({
 	...extra,
 });
 
-const upsert = (extra: Record<string, unknown> = {}) => ({
-	resource: 'integration',
-	operation: 'upsert',
-	organizationOemToken: '={{ $json.token }}',
-	vendorId: { __rl: true, mode: 'id', value: '={{ $json.vendor }}' },
-	credentialsMode: 'json',
-	credentialsJson: '={{ JSON.stringify($json.credentials) }}',
-	...extra,
-});
-
 const OPT_IN_HINT = 'turn on Allow Removing Stored Keys if you mean to delete it.';
 
 describe('an update never drops a stored key without the opt-in', () => {
@@ -83,7 +73,7 @@ describe('an update never drops a stored key without the opt-in', () => {
 		const result = await runNode({
 			credentials: env.credentials,
 			parameters: {
-				...upsert(),
+				...upsertParameters(),
 				organizationOemToken: OTHER_ORGANIZATION_TOKEN,
 				vendorId: byId(NORTHWIND),
 				...credentialsIn('template', { 'api key': '={{ $json.key }}', 'api username': 'svc' }),
@@ -277,7 +267,7 @@ describe('Create or Update', () => {
 	it('If the Integration Exists = Skip It: an existing integration is left alone (no guard, no write); a missing one is created', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
-			parameters: upsert({ ifExists: 'skip' }),
+			parameters: upsertParameters({ ifExists: 'skip' }),
 			items: [
 				{ token: OTHER_ORGANIZATION_TOKEN, vendor: NORTHWIND, credentials: { 'api key': '' } },
 				{ token: OTHER_ORGANIZATION_TOKEN, vendor: SUMMIT, credentials: { 'api username': '', 'api secret': '' } },
@@ -295,7 +285,7 @@ describe('Create or Update', () => {
 	it('a second item for a vendor just created updates it without a second create (the list knows it)', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
-			parameters: upsert({ options: { concurrency: 1 } }),
+			parameters: upsertParameters({ options: { concurrency: 1 } }),
 			items: [
 				{ token: 'demo-org-oem-token', vendor: SUMMIT, credentials: { 'api username': 'one', 'api secret': 's1' } },
 				{ token: 'demo-org-oem-token', vendor: SUMMIT, credentials: { 'api username': 'two', 'api secret': 's2' } },
@@ -310,7 +300,7 @@ describe('Create or Update', () => {
 	it('the second item is guarded against the keys the first one stored', async () => {
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: upsert({ options: { concurrency: 1 } }),
+			parameters: upsertParameters({ options: { concurrency: 1 } }),
 			items: [
 				{ token: 'demo-org-oem-token', vendor: SUMMIT, credentials: { 'api username': 'one', 'api secret': 's1' } },
 				{ token: 'demo-org-oem-token', vendor: SUMMIT, credentials: { 'api username': 'two' } },
@@ -331,7 +321,7 @@ describe('Create or Update', () => {
 		env.sandbox.clearRequests();
 		const result = await runNode({
 			credentials: env.credentials,
-			parameters: upsert(),
+			parameters: upsertParameters(),
 			items: [{ token, vendor: HARBOR, credentials: { 'api key': 'k' } }],
 		});
 		expect(errorOf(result).message).toBe('Could not update the integration: it is an external integration, which has no stored credentials to replace');
@@ -358,7 +348,7 @@ describe('Create or Update', () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
 			parameters: {
-				...upsert(),
+				...upsertParameters(),
 				organizationOemToken: 'demo-org-oem-token',
 				vendorId: byId(HARBOR),
 				...credentialsIn('template', { 'tenant id': 't', 'api key': '   ', region: '' }),
@@ -394,7 +384,7 @@ describe('writes to one integration apply in input order', () => {
 		env.sandbox.injectNext({ method: 'PATCH', status: 503, phase: 'after' });
 		const { output } = await runNode({
 			credentials: env.credentials,
-			parameters: upsert({ options: { concurrency: 3, retryDelay: 50 } }),
+			parameters: upsertParameters({ options: { concurrency: 3, retryDelay: 50 } }),
 			items: ['a', 'b', 'c'].map((value) => ({ token: OTHER_ORGANIZATION_TOKEN, vendor: NORTHWIND, credentials: { 'api user': value, 'api key': value } })),
 		});
 		expect(output.map((item) => item.json.action)).toEqual(['updated', 'updated', 'updated']);

@@ -6,32 +6,7 @@
  */
 import { SCANNED_LENGTH, excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
 
-/** Each UTF-16 unit as `\uXXXX`. */
-const unicodeEscape = (text: string, upper = false) =>
-	[...text]
-		.map((char) =>
-			Array.from({ length: char.length }, (_, i) => {
-				const hex = char.charCodeAt(i).toString(16).padStart(4, '0');
-				return `\\u${upper ? hex.toUpperCase() : hex}`;
-			}).join(''),
-		)
-		.join('');
-const jsonEscape = (text: string) => JSON.stringify(text).slice(1, -1);
-/** PHP's json_encode defaults: `\/`, and `\uXXXX` for every non-ASCII character. */
-const phpJson = (text: string) =>
-	jsonEscape(text)
-		.replace(/\//g, '\\/')
-		.replace(/[^\x00-\x7f]+/gu, (chars) => unicodeEscape(chars));
-const html = (text: string) =>
-	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-/** PHP's htmlentities: named references for Latin-1 letters and the euro sign too. */
-const NAMED: Record<string, string> = { 'ä': 'auml', 'é': 'eacute', '€': 'euro' };
-const htmlEntities = (text: string) => html(text).replace(/[äé€]/g, (char) => `&${NAMED[char]};`);
-const numericHex = (text: string) =>
-	[...text].map((char) => (/[A-Za-z0-9]/.test(char) ? char : `&#x${char.codePointAt(0)!.toString(16).toUpperCase()};`)).join('');
-const numericDecimal = (text: string) => [...text].map((char) => `&#${char.codePointAt(0)};`).join('');
-const lowerPercent = (text: string) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
-const form = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
+import { decimalReferences, form, hexReferences, html, htmlEntities, jsonEscape, lowerPercent, phpJson, unicodeEscape } from '../helpers/echoForms';
 
 const ECHOES: Array<[string, (text: string) => string]> = [
 	['as is', (text) => text],
@@ -42,10 +17,10 @@ const ECHOES: Array<[string, (text: string) => string]> = [
 	['URL-encoded with lowercase hex', lowerPercent],
 	['form-encoded (+ for spaces)', form],
 	['URL-encoded twice', (text) => encodeURIComponent(encodeURIComponent(text))],
-	['HTML-escaped (&quot; &amp; &lt; &#39;)', html],
+	['HTML-escaped (&quot; &amp; &lt; &#39;)', (text) => html(text, '&#39;')],
 	["with PHP's htmlentities (&auml; &euro;)", htmlEntities],
-	['as hexadecimal character references (&#x2F;)', numericHex],
-	['as decimal character references (&#47;)', numericDecimal],
+	['as hexadecimal character references (&#x2F;)', (text: string) => hexReferences(text, true)],
+	['as decimal character references (&#47;)', decimalReferences],
 	['JSON-escaped inside an HTML page', (text) => html(jsonEscape(text))],
 	['JSON-escaped twice (JSON quoted inside a JSON string)', (text) => jsonEscape(jsonEscape(text))],
 	['JSON-escaped, then URL-encoded', (text) => encodeURIComponent(jsonEscape(text))],
