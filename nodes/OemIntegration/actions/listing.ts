@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CredentialMap } from '../schemas';
+import type { OemExecution } from '../transport/execution';
 
 /** How many list entries to return for an item: all of them, or up to Limit. */
-export function applyLimit<T>(ctx: IExecuteFunctions, itemIndex: number, entries: T[]): T[] {
-	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return entries;
-	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+export function applyLimit<T>(execution: OemExecution<IExecuteFunctions>, itemIndex: number, entries: T[]): T[] {
+	if (execution.parameter<boolean>('returnAll', itemIndex, false)) return entries;
+	const limit = execution.parameter<number>('limit', itemIndex, 50);
 	return entries.slice(0, Math.max(0, limit));
 }
 

@@ -1,15 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { OemExecution } from '../transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/settings';
 
-interface NodeOptions extends RequestSettings {
+type Execution = OemExecution<IExecuteFunctions>;
+
+export interface NodeOptions extends RequestSettings {
 	/** Items at Once: a fixed number, or undefined for Auto. */
 	concurrency?: number;
 }
 
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOptions {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<NodeOptions>;
+export function readOptions(execution: Execution, itemIndex: number): NodeOptions {
+	const options = execution.parameter<Partial<NodeOptions>>('options', itemIndex, {});
 	return {
 		concurrency: options.concurrency,
 		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
@@ -23,16 +26,16 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOpti
  * are read by their value.
  */
 export function requireText(
-	ctx: IExecuteFunctions,
+	execution: Execution,
 	name: string,
 	label: string,
 	itemIndex: number,
 	whatToDo: string,
 ): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const value = execution.parameter<unknown>(name, itemIndex, '', { extractValue: true });
 	const text = typeof value === 'number' ? String(value) : value;
 	if (typeof text !== 'string' || text.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), `The '${label}' parameter is empty for item ${itemIndex}`, {
+		throw new NodeOperationError(execution.node, `The '${label}' parameter is empty for item ${itemIndex}`, {
 			description: whatToDo,
 			itemIndex,
 		});
@@ -40,9 +43,9 @@ export function requireText(
 	return text.trim();
 }
 
-export function readOrganizationToken(ctx: IExecuteFunctions, itemIndex: number): string {
+export function readOrganizationToken(execution: Execution, itemIndex: number): string {
 	return requireText(
-		ctx,
+		execution,
 		'organizationOemToken',
 		'Organization OEM Token',
 		itemIndex,
@@ -50,9 +53,9 @@ export function readOrganizationToken(ctx: IExecuteFunctions, itemIndex: number)
 	);
 }
 
-export function readVendorId(ctx: IExecuteFunctions, itemIndex: number): string {
+export function readVendorId(execution: Execution, itemIndex: number): string {
 	return requireText(
-		ctx,
+		execution,
 		'vendorId',
 		'Vendor',
 		itemIndex,
@@ -69,27 +72,27 @@ export interface Person {
 }
 
 /** The person parameters of Organization: Create and User: Add; optional ones left out when not set. */
-export function readPerson(ctx: IExecuteFunctions, itemIndex: number): Person {
-	const email = requireText(ctx, 'email', 'Email', itemIndex, 'Give the email address of the person, for example with an expression that reads it from the incoming item.');
+export function readPerson(execution: Execution, itemIndex: number): Person {
+	const email = requireText(execution, 'email', 'Email', itemIndex, 'Give the email address of the person, for example with an expression that reads it from the incoming item.');
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-		throw new NodeOperationError(ctx.getNode(), `The 'Email' parameter is not an email address for item ${itemIndex}`, {
+		throw new NodeOperationError(execution.node, `The 'Email' parameter is not an email address for item ${itemIndex}`, {
 			description: 'Give a full address such as name@example.com. Nothing was sent.',
 			itemIndex,
 		});
 	}
 	const person: Person = {
 		email,
-		firstName: requireText(ctx, 'firstName', 'First Name', itemIndex, 'Give the first name of the person.'),
-		lastName: requireText(ctx, 'lastName', 'Last Name', itemIndex, 'Give the last name of the person.'),
+		firstName: requireText(execution, 'firstName', 'First Name', itemIndex, 'Give the first name of the person.'),
+		lastName: requireText(execution, 'lastName', 'Last Name', itemIndex, 'Give the last name of the person.'),
 	};
-	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as Record<string, unknown>;
+	const additional = execution.parameter<Record<string, unknown>>('additionalFields', itemIndex, {});
 	for (const key of ['vendorUserId', 'vendorOrganizationId'] as const) {
 		const value = additional[key];
 		const text = typeof value === 'number' ? String(value) : value;
 		if (text === undefined || text === null || (typeof text === 'string' && text.trim() === '')) continue;
 		if (typeof text !== 'string') {
 			const label = key === 'vendorUserId' ? 'Vendor User ID' : 'Vendor Organization ID';
-			throw new NodeOperationError(ctx.getNode(), `The '${label}' field must be text for item ${itemIndex}`, {
+			throw new NodeOperationError(execution.node, `The '${label}' field must be text for item ${itemIndex}`, {
 				description: 'Give the ID as text, for example with an expression such as {{ String($json.id) }}. Nothing was sent.',
 				itemIndex,
 			});

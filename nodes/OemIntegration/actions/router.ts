@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { runItems } from '../items';
 import type { OemOperation } from './node.type';
 import { operations } from './operations';
-import { readOptions } from './readers';
+import type { NodeOptions } from './readers';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -14,6 +14,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!run) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	const { concurrency } = readOptions(this, 0);
+	// Read before the items run, to set up how many run at once; the items read the options through the execution.
+	const { concurrency } = this.getNodeParameter('options', 0, {}) as Pick<NodeOptions, 'concurrency'>;
 	return [await runItems(this, run.execute, concurrency)];
 }

@@ -1,10 +1,12 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INode,
-	IPollFunctions,
+import {
+	isExpression,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type IExecuteFunctions,
+	type IGetNodeParameterOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type IPollFunctions,
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
@@ -45,6 +47,9 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	private firstCredentialRead?: Promise<CredentialRead>;
 
 	private nodeCopy?: INode;
+
+	/** Parameters that hold no expression, as read for the first item that asked: the same for all. */
+	private readonly parametersForEveryItem = new Map<string, unknown>();
 
 	/** `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it. */
 	constructor(
@@ -103,6 +108,29 @@ export class OemExecution<Context extends OemContext = OemContext> {
 		return await answer;
 	}
 
+	/**
+	 * A node parameter for an item, as n8n's getNodeParameter gives it (defaults, resource locator
+	 * values, type checks). n8n copies and resolves the parameter on every call; one that holds no
+	 * expression anywhere (not even in a collection, a list entry or a mapped field) is the same for
+	 * every item, so its first read serves them all. Expressions are resolved for each item. A read
+	 * that fails is not kept: each item then reads, and fails, with its own index. The value is
+	 * shared: callers must not change it. Only top-level names are kept (a path is read per item).
+	 */
+	parameter<T>(
+		this: OemExecution<IExecuteFunctions>,
+		name: string,
+		itemIndex: number,
+		fallback: T,
+		options?: IGetNodeParameterOptions,
+	): T {
+		const key = JSON.stringify([name, fallback, options ?? {}]);
+		if (this.parametersForEveryItem.has(key)) return this.parametersForEveryItem.get(key) as T;
+		const value = this.ctx.getNodeParameter(name, itemIndex, fallback, options) as T;
+		const topLevel = /^\w+$/.test(name);
+		if (topLevel && !holdsExpression(this.node.parameters[name] ?? fallback)) this.parametersForEveryItem.set(key, value);
+		return value;
+	}
+
 	/** The node, for errors: n8n's getNode() makes a deep copy on every call, so one is kept. */
 	get node(): INode {
 		return (this.nodeCopy ??= this.ctx.getNode());
@@ -112,4 +140,10 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	get cancelled(): boolean {
 		return this.cancelSignal?.aborted === true;
 	}
+}
+
+/** Whether n8n resolves anything in a raw parameter value: it resolves every string in it that starts with "=". */
+function holdsExpression(value: unknown): boolean {
+	if (isExpression(value)) return true;
+	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
 }

@@ -19,9 +19,9 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const vendorId = readVendorId(this, itemIndex);
-	const integrationCredentials = readCredentialValues(this, itemIndex);
+	const organizationOemToken = readOrganizationToken(execution, itemIndex);
+	const vendorId = readVendorId(execution, itemIndex);
+	const integrationCredentials = readCredentialValues(execution, itemIndex);
 	const integration = await createIntegration(execution, itemIndex, {
 		organizationOemToken,
 		vendorId,

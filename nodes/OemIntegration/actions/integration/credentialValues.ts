@@ -2,6 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperVal
 import { NodeOperationError } from 'n8n-workflow';
 
 import { emptyMap, type CredentialMap } from '../../schemas';
+import type { OemExecution } from '../../transport/execution';
+
+type Execution = OemExecution<IExecuteFunctions>;
 
 /** What an update does to the stored credentials, said wherever values are entered for one. */
 const REPLACES =
@@ -121,15 +124,15 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 	];
 }
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string) {
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+function fail(execution: Execution, itemIndex: number, message: string, description: string) {
+	return new NodeOperationError(execution.node, message, { itemIndex, description });
 }
 
 /** A key as messages name it: quoted, and cut short so a huge key cannot flood the message. */
 export const shownKey = (key: string) => JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
 
 function addValue(
-	ctx: IExecuteFunctions,
+	execution: Execution,
 	itemIndex: number,
 	map: CredentialMap,
 	key: unknown,
@@ -137,19 +140,19 @@ function addValue(
 	where: string,
 ) {
 	if (typeof key !== 'string' || key.trim() === '') {
-		throw fail(ctx, itemIndex, `A credential key in ${where} is empty`, 'Give every credential value the key the vendor expects, such as "api key".');
+		throw fail(execution, itemIndex, `A credential key in ${where} is empty`, 'Give every credential value the key the vendor expects, such as "api key".');
 	}
 	if (typeof value !== 'string') {
 		const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 		throw fail(
-			ctx,
+			execution,
 			itemIndex,
 			`The credential value for key ${shownKey(key)} must be text, not ${kind}`,
 			'Credential values are sent as strings. Wrap numbers in quotes, or use an expression such as {{ String($json.value) }}.',
 		);
 	}
 	if (Object.prototype.hasOwnProperty.call(map, key)) {
-		throw fail(ctx, itemIndex, `The credential key ${shownKey(key)} is given twice in ${where}`, 'Remove one of the two entries.');
+		throw fail(execution, itemIndex, `The credential key ${shownKey(key)} is given twice in ${where}`, 'Remove one of the two entries.');
 	}
 	map[key] = value;
 }
@@ -161,40 +164,38 @@ export const isBlank = (value: unknown) => value === undefined || value === null
  * The template's fields; a blank one is not sent. On an update that deletes its stored key, which
  * the stored-keys guard refuses unless the user allowed it.
  */
-function fromTemplate(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
-	const mapper = ctx.getNodeParameter('credentialFields', itemIndex, {}) as Partial<ResourceMapperValue>;
+function fromTemplate(execution: Execution, itemIndex: number): CredentialMap {
+	const mapper = execution.parameter<Partial<ResourceMapperValue>>('credentialFields', itemIndex, {});
 	const map = emptyMap<string>();
 	// A field taken out of the mapping is not sent either.
 	const fieldIds = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
 	const autoMap = mapper.mappingMode === 'autoMapInputData';
-	const source: IDataObject = autoMap ? ctx.getInputData()[itemIndex].json : ((mapper.value ?? {}) as IDataObject);
+	const source: IDataObject = autoMap ? execution.ctx.getInputData()[itemIndex].json : ((mapper.value ?? {}) as IDataObject);
 	const given = autoMap ? [] : Object.keys(source);
 	for (const key of new Set([...fieldIds, ...given])) {
 		const value = Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
-		if (!isBlank(value)) addValue(ctx, itemIndex, map, key, value, 'Credential Fields');
+		if (!isBlank(value)) addValue(execution, itemIndex, map, key, value, 'Credential Fields');
 	}
 	return map;
 }
 
-function fromKeyValues(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
-	const collection = ctx.getNodeParameter('credentialValues', itemIndex, {}) as {
-		values?: Array<{ key?: unknown; value?: unknown }>;
-	};
+function fromKeyValues(execution: Execution, itemIndex: number): CredentialMap {
+	const collection = execution.parameter<{ values?: Array<{ key?: unknown; value?: unknown }> }>('credentialValues', itemIndex, {});
 	const map = emptyMap<string>();
 	for (const { key, value } of collection.values ?? []) {
-		addValue(ctx, itemIndex, map, key, value, 'Credential Values');
+		addValue(execution, itemIndex, map, key, value, 'Credential Values');
 	}
 	return map;
 }
 
-function fromJson(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
-	let parsed = ctx.getNodeParameter('credentialsJson', itemIndex, '') as unknown;
+function fromJson(execution: Execution, itemIndex: number): CredentialMap {
+	let parsed = execution.parameter<unknown>('credentialsJson', itemIndex, '');
 	if (typeof parsed === 'string') {
 		try {
 			parsed = JSON.parse(parsed);
 		} catch (error) {
 			throw fail(
-				ctx,
+				execution,
 				itemIndex,
 				"The 'Credentials (JSON)' parameter is not valid JSON",
 				// The parser's message can quote the input, credential values included: keep only its start.
@@ -204,7 +205,7 @@ function fromJson(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
 	}
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
 		throw fail(
-			ctx,
+			execution,
 			itemIndex,
 			"The 'Credentials (JSON)' parameter must be a JSON object",
 			'Give one object whose keys are credential keys and whose values are strings, such as {"api key": "..."}.',
@@ -212,20 +213,20 @@ function fromJson(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
 	}
 	const source = parsed as Record<string, unknown>;
 	const map = emptyMap<string>();
-	for (const key of Object.keys(source)) addValue(ctx, itemIndex, map, key, source[key], "'Credentials (JSON)'");
+	for (const key of Object.keys(source)) addValue(execution, itemIndex, map, key, source[key], "'Credentials (JSON)'");
 	return map;
 }
 
 /** The integrationCredentials for one item, checked before any request is sent. */
-export function readCredentialValues(ctx: IExecuteFunctions, itemIndex: number): CredentialMap {
-	const mode = ctx.getNodeParameter('credentialsMode', itemIndex, 'template') as string;
+export function readCredentialValues(execution: Execution, itemIndex: number): CredentialMap {
+	const mode = execution.parameter<string>('credentialsMode', itemIndex, 'template');
 	const readers = { template: fromTemplate, keyValue: fromKeyValues, json: fromJson };
 	const reader = readers[mode as keyof typeof readers];
-	if (!reader) throw fail(ctx, itemIndex, `Unknown Credentials Input "${mode}"`, 'Choose Vendor Template, Key/Value Pairs or JSON.');
-	const map = reader(ctx, itemIndex);
+	if (!reader) throw fail(execution, itemIndex, `Unknown Credentials Input "${mode}"`, 'Choose Vendor Template, Key/Value Pairs or JSON.');
+	const map = reader(execution, itemIndex);
 	if (Object.keys(map).length === 0) {
 		throw fail(
-			ctx,
+			execution,
 			itemIndex,
 			'No credential values were given',
 			'Enter at least one credential value (for example "api key") for the integration.',

@@ -19,11 +19,11 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const settings = readOptions(this, itemIndex);
+	const organizationOemToken = readOrganizationToken(execution, itemIndex);
+	const settings = readOptions(execution, itemIndex);
 	// The integrations first: a rejected token then costs no vendor request.
 	const all = await listIntegrations(execution, organizationOemToken, { itemIndex, settings, shared: true });
-	const integrations = applyLimit(this, itemIndex, all);
+	const integrations = applyLimit(execution, itemIndex, all);
 	if (integrations.length === 0) return [];
 	// The same shared request as Vendor: List's, so all items of an execution get one vendor list.
 	const vendors = await listVendors(execution, { action: 'list the vendors (for the vendor names)', itemIndex, settings, shared: true });

@@ -30,7 +30,7 @@ export async function createIntegration(
 		uncertain: request.uncertain,
 		hints: request.hints,
 		itemIndex,
-		settings: readOptions(execution.ctx, itemIndex),
+		settings: readOptions(execution, itemIndex),
 	});
 	return integration as IDataObject;
 }
@@ -52,7 +52,7 @@ export async function updateIntegration(
 		appliedWarning: 'The update may have been applied anyway: running this item again sends the same values, which is harmless',
 		hints: request.hints,
 		itemIndex,
-		settings: readOptions(execution.ctx, itemIndex),
+		settings: readOptions(execution, itemIndex),
 	});
 	return integration as IDataObject;
 }

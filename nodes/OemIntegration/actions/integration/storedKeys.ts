@@ -58,7 +58,7 @@ export async function listedIntegration(
 	{ fresh }: { fresh: boolean },
 	isIt: (entry: Integration) => boolean,
 ): Promise<StoredIntegration | undefined> {
-	const settings = readOptions(execution.ctx, itemIndex);
+	const settings = readOptions(execution, itemIndex);
 	const integrations = await listIntegrations(execution, organizationOemToken, { itemIndex, settings, shared: !fresh });
 	const entry = integrations.find(isIt);
 	if (!entry) return undefined;
@@ -83,8 +83,8 @@ export function refuseExternal(ctx: IExecuteFunctions, itemIndex: number, integr
 }
 
 /** Whether the user allowed updates to drop or blank stored keys (saved as Remove Blank Fields, its earlier name). */
-export const removalAllowed = (ctx: IExecuteFunctions, itemIndex: number) =>
-	ctx.getNodeParameter('removeBlankFields', itemIndex, false) === true;
+export const removalAllowed = (execution: OemExecution<IExecuteFunctions>, itemIndex: number) =>
+	execution.parameter<unknown>('removeBlankFields', itemIndex, false) === true;
 
 /** Case, spaces and Unicode forms aside: only to point out a near miss, never to match. */
 const looseForm = (key: string) => key.normalize('NFKC').toLowerCase().replace(/\s+/g, '');

@@ -33,16 +33,16 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	const organizationOemToken = readOrganizationToken(execution, itemIndex);
 	const integrationId = requireText(
-		this,
+		execution,
 		'integrationId',
 		'Integration',
 		itemIndex,
 		'Pick an integration from the list, or give its ID (the id field of Integration: List or Create).',
 	);
-	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const checked = !removalAllowed(this, itemIndex);
+	const integrationCredentials = readCredentialValues(execution, itemIndex);
+	const checked = !removalAllowed(execution, itemIndex);
 	// In line now, before the first await: writes to one integration (on the item's server) apply in input order.
 	const line = JSON.stringify(['integration', organizationOemToken, integrationId]);
 	const server = async () => await execution.credentialKey(itemIndex);

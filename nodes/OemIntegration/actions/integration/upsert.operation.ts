@@ -59,11 +59,11 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const organizationOemToken = readOrganizationToken(this, itemIndex);
-	const vendorId = readVendorId(this, itemIndex);
-	const integrationCredentials = readCredentialValues(this, itemIndex);
-	const skip = this.getNodeParameter('ifExists', itemIndex, 'update') === 'skip';
-	const checked = !removalAllowed(this, itemIndex);
+	const organizationOemToken = readOrganizationToken(execution, itemIndex);
+	const vendorId = readVendorId(execution, itemIndex);
+	const integrationCredentials = readCredentialValues(execution, itemIndex);
+	const skip = execution.parameter<string>('ifExists', itemIndex, 'update') === 'skip';
+	const checked = !removalAllowed(execution, itemIndex);
 
 	const update = async (existing: StoredIntegration): Promise<IntegrationWrite> => {
 		const { id } = existing;

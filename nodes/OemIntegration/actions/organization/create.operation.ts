@@ -30,8 +30,8 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const name = requireText(this, 'name', 'Name', itemIndex, "Give the organization's name, for example with an expression that reads it from the incoming item.");
-	const person = readPerson(this, itemIndex);
+	const name = requireText(execution, 'name', 'Name', itemIndex, "Give the organization's name, for example with an expression that reads it from the incoming item.");
+	const person = readPerson(execution, itemIndex);
 	const { organizationOemToken } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['organization'],
@@ -48,7 +48,7 @@ export async function execute(
 			409: 'an organization with these details (the same Vendor Organization ID, or the same name and email) already exists; its token was returned when it was created',
 		},
 		itemIndex,
-		settings: readOptions(this, itemIndex),
+		settings: readOptions(execution, itemIndex),
 	});
 	const output: IDataObject = { organizationOemToken, name, email: person.email };
 	if (person.vendorOrganizationId !== undefined) output.vendorOrganizationId = person.vendorOrganizationId;

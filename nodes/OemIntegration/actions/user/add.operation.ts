@@ -20,7 +20,7 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const person = readPerson(this, itemIndex);
+	const person = readPerson(execution, itemIndex);
 	const { organizationOemToken } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['user'],
@@ -38,7 +38,7 @@ export async function execute(
 			409: 'a user with this email already exists in the organization',
 		},
 		itemIndex,
-		settings: readOptions(this, itemIndex),
+		settings: readOptions(execution, itemIndex),
 	});
 	return [{ organizationOemToken, email: person.email }];
 }

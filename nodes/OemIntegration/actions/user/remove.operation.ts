@@ -20,7 +20,7 @@ export async function execute(
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const organizationOemToken = readOrganizationToken(this, itemIndex);
+	const organizationOemToken = readOrganizationToken(execution, itemIndex);
 	await oemApiRequest(execution, {
 		// The API takes the token in a JSON body, on a DELETE too.
 		method: 'DELETE',
@@ -38,7 +38,7 @@ export async function execute(
 		},
 		hints: { 404: 'the organization has no user that can be removed' },
 		itemIndex,
-		settings: readOptions(this, itemIndex),
+		settings: readOptions(execution, itemIndex),
 	});
 	return [{ deleted: true }];
 }

@@ -66,10 +66,10 @@ interface VendorFilters {
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	execution: OemExecution,
+	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as VendorFilters;
-	const vendors = await listVendors(execution, { itemIndex, settings: readOptions(this, itemIndex), shared: true });
+	const filters = execution.parameter<VendorFilters>('filters', itemIndex, {});
+	const vendors = await listVendors(execution, { itemIndex, settings: readOptions(execution, itemIndex), shared: true });
 	const nameContains = filters.nameContains?.trim().toLowerCase();
 	const matching = vendors.filter(
 		(vendor) =>
@@ -77,5 +77,5 @@ export async function execute(
 			(!filters.integrationType || vendor.integrationType === filters.integrationType) &&
 			(!nameContains || vendor.name.toLowerCase().includes(nameContains)),
 	);
-	return applyLimit(this, itemIndex, matching).map(withTemplate);
+	return applyLimit(execution, itemIndex, matching).map(withTemplate);
 }
