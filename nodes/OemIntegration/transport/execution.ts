@@ -3,7 +3,6 @@ import {
 	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type IExecuteFunctions,
-	type IGetNodeParameterOptions,
 	type ILoadOptionsFunctions,
 	type INode,
 	type IPollFunctions,
@@ -114,20 +113,21 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	 * expression anywhere (not even in a collection, a list entry or a mapped field) is the same for
 	 * every item, so its first read serves them all. Expressions are resolved for each item. A read
 	 * that fails is not kept: each item then reads, and fails, with its own index. The value is
-	 * shared: callers must not change it. Only top-level names are kept (a path is read per item).
+	 * shared: callers must not change it. Only parameters the node holds, by top-level name, are
+	 * kept (one it does not hold gives the caller's fallback, which may differ between callers).
 	 */
 	parameter<T>(
 		this: OemExecution<IExecuteFunctions>,
 		name: string,
 		itemIndex: number,
 		fallback: T,
-		options?: IGetNodeParameterOptions,
+		options?: { extractValue?: boolean },
 	): T {
-		const key = JSON.stringify([name, fallback, options ?? {}]);
+		const key = options?.extractValue ? `${name}.value` : name;
 		if (this.parametersForEveryItem.has(key)) return this.parametersForEveryItem.get(key) as T;
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallback, options) as T;
-		const topLevel = /^\w+$/.test(name);
-		if (topLevel && !holdsExpression(this.node.parameters[name] ?? fallback)) this.parametersForEveryItem.set(key, value);
+		const raw = /^\w+$/.test(name) ? this.node.parameters[name] : undefined;
+		if (raw !== undefined && !holdsExpression(raw)) this.parametersForEveryItem.set(key, value);
 		return value;
 	}
 
