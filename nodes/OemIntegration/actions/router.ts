@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { runItems } from '../items';
 import type { OemOperation } from './node.type';
 import { operations } from './operations';
-import { readOptions } from './readers';
+import { readOptions, readRateLimit } from './readers';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -15,5 +15,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const { concurrency } = readOptions(this, 0);
-	return [await runItems(this, run.execute, concurrency)];
+	return [await runItems(this, run.execute, concurrency, readRateLimit(this))];
 }

@@ -9,6 +9,7 @@ import type {
 
 import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
+import type { RateLimit } from './rateLimit';
 import { WriteOrder } from './writeOrder';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -46,13 +47,16 @@ export class OemExecution<Context extends OemContext = OemContext> {
 
 	private nodeCopy?: INode;
 
-	/** `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it. */
+	/**
+	 * `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it.
+	 * `rateLimit`: the Rate Limit option, a limit known in advance.
+	 */
 	constructor(
 		readonly ctx: Context,
-		options: { auto?: boolean } = {},
+		options: { auto?: boolean; rateLimit?: RateLimit } = {},
 	) {
 		this.cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-		this.flow = new FlowController(options.auto ?? false, this.cancelSignal);
+		this.flow = new FlowController(options.auto ?? false, this.cancelSignal, options.rateLimit);
 	}
 
 	/**

@@ -123,7 +123,7 @@ async function send(
 /** What an attempt says about the API's load. */
 function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
 	const status = attempt.response?.statusCode;
-	if (status === 429) return { kind: 'rateLimited' };
+	if (status === 429) return { kind: 'rateLimited', response: attempt.response };
 	if (status === undefined) {
 		// Refused, unreachable or cancelled says nothing about load; a timeout or a reset does.
 		const code = attempt.networkCode ?? '';
