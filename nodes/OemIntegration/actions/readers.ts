@@ -26,8 +26,8 @@ const PER_MS: Record<string, number> = { second: 1_000, minute: 60_000 };
  * for the whole execution, so it is read once.
  */
 export function readRateLimit(ctx: IExecuteFunctions): RateLimit | undefined {
-	const given = ctx.getNodeParameter('options.rateLimit.limit', 0, undefined) as { requests?: unknown; per?: unknown } | undefined;
-	if (given === undefined) return undefined;
+	const given = ctx.getNodeParameter('options.rateLimit.limit', 0, null) as { requests?: unknown; per?: unknown } | null;
+	if (given === null) return undefined;
 	const requests = typeof given.requests === 'string' && given.requests.trim() !== '' ? Number(given.requests) : given.requests;
 	if (typeof requests !== 'number' || !Number.isInteger(requests) || requests < 1) {
 		throw new NodeOperationError(ctx.getNode(), `The 'Rate Limit' option's 'Max Requests' must be a whole number of 1 or more, not ${JSON.stringify(given.requests) ?? 'empty'}`, {

@@ -18,8 +18,8 @@
  *   window. Retry-After in whole seconds is rounded up by the API, so the window is taken as the
  *   whole number of seconds at or below it (limits are set in whole seconds; a wrong guess costs
  *   one 429 and is re-learned, one too long would slow every window);
- * - quota = the requests the API accepted within that window before `s` (never more than the last
- *   estimate: other clients may share the limit).
+ * - quota = the requests the API accepted within that window up to the refusal (fewer than the
+ *   API's quota when other clients share it: what is left is what this client may use).
  * Every further 429 re-learns the same way; the ones of requests already in flight when a 429 came
  * back belong to that episode and only correct its quota. After a quiet spell (no accepted answer
  * for PROBE_GAP_MS) the first request goes alone, so a window guessed too short costs one 429, not
@@ -51,8 +51,8 @@ export class RateLimiter {
 	/** The execution's requests in the order sent, refused ones dropped on their 429. */
 	private log: Sent[] = [];
 	private lastAcceptedAt = -Infinity;
-	/** The 429 episode learned last: when, from which refusal, and the quota before it. */
-	private episode?: { learnedAt: number; refusedAt: number; quotaBefore?: number };
+	/** The 429 episode learned last: when, and from which (earliest) refusal. */
+	private episode?: { learnedAt: number; refusedAt: number };
 
 	/** `known`: the Rate Limit option; the API's 429s still re-learn it. */
 	constructor(known?: RateLimit) {
@@ -101,7 +101,8 @@ export class RateLimiter {
 		}
 		sent.refused = true;
 		const waitMs = retryAfterMs(refusal, now);
-		if (waitMs !== undefined) this.learn(sent.sentAt, waitMs, wholeSeconds(refusal), now);
+		// A Retry-After of 0 ("try again now") says nothing about a window.
+		if (waitMs) this.learn(sent.sentAt, waitMs, wholeSeconds(refusal), now);
 	}
 
 	private learn(refusedAt: number, retryAfter: number, rounded: boolean, now: number): void {
@@ -109,7 +110,7 @@ export class RateLimiter {
 		if (episode && refusedAt < episode.learnedAt && this.limitInForce) {
 			// Already in flight when the episode's first 429 came back: its quota only.
 			episode.refusedAt = Math.min(episode.refusedAt, refusedAt);
-			this.limitInForce = { ...this.limitInForce, requests: this.quota(episode.refusedAt, this.limitInForce.windowMs, episode.quotaBefore) };
+			this.limitInForce = { ...this.limitInForce, requests: this.quota(episode.refusedAt, this.limitInForce.windowMs, episode.learnedAt) };
 			return;
 		}
 		const before = this.limitInForce;
@@ -119,15 +120,19 @@ export class RateLimiter {
 		if (!oldest) return; // nothing of ours in the window: the pause is all there is to do
 		const exact = refusedAt - oldest.sentAt + retryAfter;
 		const windowMs = rounded ? Math.max(1_000, Math.floor(exact / 1_000) * 1_000) : exact;
-		this.limitInForce = { requests: this.quota(refusedAt, windowMs, before?.requests), windowMs };
-		this.episode = { learnedAt: now, refusedAt, quotaBefore: before?.requests };
+		this.limitInForce = { requests: this.quota(refusedAt, windowMs, now), windowMs };
+		this.episode = { learnedAt: now, refusedAt };
 	}
 
-	/** The requests the API accepted in the window before a refusal, never above the last estimate. */
-	private quota(refusedAt: number, windowMs: number, before = Infinity): number {
+	/**
+	 * The requests the API accepted in its window up to a refusal: those sent within the window before
+	 * it and not refused, up to when the refusal came back (the ones in flight beside it may have
+	 * reached the API first; the refused ones among them are dropped as their 429s come).
+	 */
+	private quota(refusedAt: number, windowMs: number, learnedAt: number): number {
 		let accepted = 0;
-		for (const sent of this.log) if (!sent.refused && sent.sentAt > refusedAt - windowMs && sent.sentAt < refusedAt) accepted++;
-		return Math.max(1, Math.min(before, accepted));
+		for (const sent of this.log) if (!sent.refused && sent.sentAt > refusedAt - windowMs && sent.sentAt <= learnedAt) accepted++;
+		return Math.max(1, accepted);
 	}
 
 	/** Drops what no slot or estimate needs any more. */
