@@ -20,7 +20,7 @@ const NO_RETRY_AFTER: RawResponse = { statusCode: 429, headers: {}, body: undefi
 /** How one request went, as far as the pace of the others is concerned. */
 export type FlowSignal =
 	| { kind: 'success'; latencyMs: number }
-	/** 429: the API asks everyone to slow down; its answer teaches the limit. */
+	/** 429: the API asks everyone to slow down; the answer of one that is waited out teaches the limit. */
 	| { kind: 'rateLimited'; response?: RawResponse }
 	/** 5xx or no answer: the API (or the way to it) is struggling. */
 	| { kind: 'overloaded' }
