@@ -81,7 +81,7 @@ export function p4Counts(requests: RecordedRequest[], shape: P4Shape) {
 
 type Counts = ReturnType<typeof p4Counts>;
 /** The medians run.ts keeps of a contender's runs (its summary), with the counts. */
-export type P4Row = { runs: number; executionMs: number; nodeCpuMs: number } & Counts & { completed: number; ratio: number; failure?: string };
+export type P4Row = { runs: number; nodesMs: number; executionMs: number; nodeCpuMs: number } & Counts & { completed: number; ratio: number; failure?: string };
 
 export const p4Contenders = (shape: P4Shape) => [
 	{ id: `p4Ours${shape.id}`, node: 'Ours', label: 'This node, default settings (learns the limit)' },
@@ -126,7 +126,8 @@ export function p4Report(shapes: P4Shape[], rows: Record<string, P4Row>, runs: n
 		'with Retry-After (whole seconds, rounded up): a sliding window, or a fixed one counted per window',
 		'of the clock. "Least" is the least time the limit allows from the first request (sliding: one',
 		'window per burst of the quota after the first; fixed: up to the start of the window the last',
-		'burst can go in); "× least" is the execution\'s time (startedAt → stoppedAt) over it. "429s after',
+		'burst can go in); "× least" is the node\'s time (its executionTime in the run data) over it; the',
+		'execution\'s (startedAt → stoppedAt) adds the Code node that makes the items. "429s after',
 		'the first episode": refusals of requests that reached the API after the first pause began.',
 		`"All done": runs (of ${runs}) where every item succeeded. Medians.`,
 		'',
@@ -135,12 +136,12 @@ export function p4Report(shapes: P4Shape[], rows: Record<string, P4Row>, runs: n
 		lines.push(
 			`### ${shape.items.toLocaleString('en-US')} updates, ${shape.label}`,
 			'',
-			'| | all done | 429s | 429s after the first episode | requests | time | least | × least | CPU |',
-			'|---|---|---|---|---|---|---|---|---|',
+			'| | all done | 429s | 429s after the first episode | requests | node time | execution | least | × least | CPU |',
+			'|---|---|---|---|---|---|---|---|---|---|',
 			...p4Contenders(shape).map(({ id, label }) => {
 				const row = rows[id];
-				if (!row) return `| ${label} | not run | | | | | | | |`;
-				return `| ${label} | ${row.completed}/${row.runs} | ${row.throttled} | ${row.laterThrottled} | ${row.sent} | ${s(row.executionMs)} | ${s(row.floorMs)} | ${row.ratio.toFixed(3)}× | ${Math.round(row.nodeCpuMs).toLocaleString('en-US')} ms |`;
+				if (!row) return `| ${label} | not run | | | | | | | | |`;
+				return `| ${label} | ${row.completed}/${row.runs} | ${row.throttled} | ${row.laterThrottled} | ${row.sent} | ${s(row.nodesMs)} | ${s(row.executionMs)} | ${s(row.floorMs)} | ${row.ratio.toFixed(3)}× | ${Math.round(row.nodeCpuMs).toLocaleString('en-US')} ms |`;
 			}),
 			'',
 		);

@@ -584,7 +584,7 @@ async function main() {
 						laterThrottled: median(r.map((run) => run.laterThrottled)),
 						sent: median(r.map((run) => run.sent)),
 						floorMs: median(r.map((run) => run.floorMs)),
-						ratio: median(r.map((run) => run.executionMs / run.floorMs)),
+						ratio: median(r.map((run) => run.nodesMs / run.floorMs)),
 						failure: r.find((run) => run.failed)?.failed,
 					})),
 				);

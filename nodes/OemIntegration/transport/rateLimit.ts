@@ -15,9 +15,10 @@
  * The estimate, at a 429 that carries Retry-After (sent at `s`; the oldest request the API still
  * counts, `a`, is the first one of the current run, or of the last window as learned before):
  * - window ≈ s − a + Retry-After: the API lets the next request through when `a` leaves its
- *   window. Retry-After in whole seconds is rounded up by the API, so the window is taken as the
- *   whole number of seconds at or below it (limits are set in whole seconds; a wrong guess costs
- *   one 429 and is re-learned, one too long would slow every window);
+ *   window. `a` is taken at its answer and Retry-After, in whole seconds, is rounded up by the API,
+ *   so the window is the shortest whole number of seconds the evidence allows (limits are set in
+ *   whole seconds; a guess too short costs one 429 and is re-learned, one too long would slow
+ *   every window);
  * - quota = the requests the API accepted within that window up to the refusal (fewer than the
  *   API's quota when other clients share it: what is left is what this client may use).
  * Every further 429 re-learns the same way; the ones of requests already in flight when a 429 came
@@ -118,7 +119,9 @@ export class RateLimiter {
 		const since = before ? refusedAt - before.windowMs - 1_000 : -Infinity;
 		const oldest = this.log.find((sent) => !sent.refused && sent.sentAt >= since && sent.sentAt < refusedAt);
 		if (!oldest) return; // nothing of ours in the window: the pause is all there is to do
-		const exact = refusedAt - oldest.sentAt + retryAfter;
+		// Timed from the oldest one's answer, the latest the API can have counted it: the shortest window
+		// the evidence allows (the API's own clock sits between our sending and the answer).
+		const exact = refusedAt - (oldest.answeredAt ?? oldest.sentAt) + retryAfter;
 		const windowMs = rounded ? Math.max(1_000, Math.floor(exact / 1_000) * 1_000) : exact;
 		this.limitInForce = { requests: this.quota(refusedAt, windowMs, now), windowMs };
 		this.episode = { learnedAt: now, refusedAt };
