@@ -9,9 +9,9 @@
  *
  * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
  * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
- * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS, BENCH_P4_LIMIT
- * ("requests/seconds" of the sandbox's sliding window, default 100/10), BENCH_P4_RUNS (default:
- * BENCH_RUNS), BENCH_P4_BATCH ("items/ms" of the paced HTTP Request variant; default: the limit),
+ * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS (the 10 s shapes; default 1000),
+ * BENCH_P4_ITEMS_60 (the 60 s shape; default 300), BENCH_P4_RUNS (default: BENCH_RUNS); the P4
+ * shapes are in bench/p4.ts.
  * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run),
  * BENCH_CPU_PROF (a folder: each `n8n execute` also writes a V8 CPU profile there).
  *
@@ -29,9 +29,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { loadSeedFile, startSandbox, type RecordedRequest, type RunningSandbox } from '../sandbox';
+import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
+import { p4Contenders, p4Counts, p4Report, p4Shapes, p4Workflows, type P4Row } from './p4';
 
 const env = (name: string) => process.env[name]?.trim() || undefined;
 const numberEnv = (name: string, fallback: number) => {
@@ -41,15 +42,6 @@ const numberEnv = (name: string, fallback: number) => {
 	if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"`);
 	return n;
 };
-/** "a/b" as two positive numbers. */
-const pairEnv = (name: string, fallback: [number, number]): [number, number] => {
-	const value = env(name);
-	if (value === undefined) return fallback;
-	const [a, b] = value.split('/').map(Number);
-	if (!(a > 0) || !(b > 0)) throw new Error(`${name} must look like "100/10", not "${value}"`);
-	return [a, b];
-};
-
 const QUICK = env('BENCH_QUICK') === '1';
 const RUNS = numberEnv('BENCH_RUNS', 5);
 const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().split(',').map((s) => s.trim()));
@@ -58,11 +50,8 @@ const P2_ITEMS = numberEnv('BENCH_P2_ITEMS', QUICK ? 100 : 1000);
 const P2_LATENCY_MS = 20;
 const P3_SIZES = env('BENCH_SIZES') ? env('BENCH_SIZES')!.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
 const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
-const P4_ITEMS = numberEnv('BENCH_P4_ITEMS', QUICK ? 100 : 1000);
-const [P4_LIMIT, P4_WINDOW_S] = pairEnv('BENCH_P4_LIMIT', QUICK ? [20, 2] : [100, 10]);
+const P4_SHAPES = p4Shapes(QUICK);
 const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);
-/** Paced HTTP Request variant: a batch of this many items every so many ms (default: the limit's rate). */
-const [P4_BATCH, P4_BATCH_MS] = pairEnv('BENCH_P4_BATCH', [Math.max(1, Math.floor(P4_LIMIT / P4_WINDOW_S)), 1000]);
 
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -495,16 +484,6 @@ async function fetchUpdates(sandbox: RunningSandbox, count: number): Promise<num
 
 // ---------------------------------------------------------------------------------------------
 
-/** The sandbox's log of one run, counted: requests, 429s, and distinct integrations updated. */
-function countRequests(requests: RecordedRequest[]) {
-	const updated = new Set(requests.filter((r) => r.method === 'PATCH' && r.status === 200).map((r) => r.path));
-	return {
-		sent: requests.length,
-		throttled: requests.filter((r) => r.status === 429).length,
-		updated: updated.size,
-	};
-}
-
 async function main() {
 	const benchStarted = Date.now();
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mspc-oem-bench-'));
@@ -513,8 +492,8 @@ async function main() {
 	try {
 		const updates = await startSandbox({ seed: bulkSeed(Math.max(P1_ITEMS, P2_ITEMS)), maxLoggedRequests: 2 * Math.max(P1_ITEMS, P2_ITEMS) });
 		sandboxes.push(updates);
-		const rateLimit = { requests: P4_LIMIT, windowSeconds: P4_WINDOW_S };
-		const limited = await startSandbox({ seed: bulkSeed(P4_ITEMS), faults: { rateLimit }, maxLoggedRequests: 30 * P4_ITEMS });
+		const p4Items = Math.max(...P4_SHAPES.map((shape) => shape.items));
+		const limited = await startSandbox({ seed: bulkSeed(p4Items), maxLoggedRequests: 30 * p4Items });
 		sandboxes.push(limited);
 		const vendorSandboxes = new Map<number, RunningSandbox>();
 		for (const size of ONLY.has('P3') ? P3_SIZES : []) {
@@ -553,12 +532,7 @@ async function main() {
 				chain(`p3Ours${size}`, [ourVendors(`benchVendors${size}`)]),
 				chain(`p3Http${size}`, [httpVendors(sandbox), splitOut]),
 			]),
-			chain('p4Ours', [updateItems(P4_ITEMS), ourUpdate('benchLimited', {})]),
-			chain('p4Http', [updateItems(P4_ITEMS), httpUpdate(limited, {})]),
-			// Retry On Fail as the node's settings offer it: on (3 tries, 1 s apart), and at its most.
-			chain('p4HttpRetry', [updateItems(P4_ITEMS), { ...httpUpdate(limited, {}), retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }]),
-			chain('p4HttpRetryMax', [updateItems(P4_ITEMS), { ...httpUpdate(limited, {}), retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 }]),
-			chain('p4HttpPaced', [updateItems(P4_ITEMS), httpUpdate(limited, { batching: { batch: { batchSize: P4_BATCH, batchInterval: P4_BATCH_MS } } })]),
+			...P4_SHAPES.flatMap((shape) => p4Workflows(shape, { chain, items: updateItems, ours: ourUpdate, http: httpUpdate }, limited, 'benchLimited')),
 		];
 		await n8n.importWorkflows(workflows);
 
@@ -620,31 +594,39 @@ async function main() {
 		}
 
 		if (ONLY.has('P4')) {
-			log(`P4: ${P4_ITEMS} updates against ${P4_LIMIT} requests per ${P4_WINDOW_S} s`);
-			const fresh = () => {
-				limited.setFaults({ rateLimit }); // a fresh window for every run
-				limited.clearRequests();
-			};
-			const count = () => countRequests(limited.requests);
-			const runs = await alternate(
-				n8n,
-				['p4Ours', 'p4Http', 'p4HttpRetry', 'p4HttpRetryMax', 'p4HttpPaced'].map((id) => ({
-					id,
-					nodeNames: [id === 'p4Ours' ? 'Ours' : 'HTTP'],
-					allowFailure: true,
-					before: fresh,
-					after: count,
-				})),
-				P4_RUNS,
-			);
-			results.p4 = mapValues(runs, (r) => ({
-				...summary(r),
-				completed: r.filter((run) => !run.failed && run.errorItems === 0 && run.updated === P4_ITEMS).length,
-				updated: median(r.map((run) => run.updated)),
-				throttled: median(r.map((run) => run.throttled)),
-				sent: median(r.map((run) => run.sent)),
-				failure: r.find((run) => run.failed)?.failed,
-			}));
+			results.p4 = {};
+			for (const shape of P4_SHAPES) {
+				log(`P4: ${shape.items} updates, ${shape.label}`);
+				const rateLimit = { requests: shape.requests, windowSeconds: shape.windowSeconds, fixed: shape.fixed };
+				const runs = await alternate(
+					n8n,
+					p4Contenders(shape).map(({ id, node }) => ({
+						id,
+						nodeNames: [node],
+						allowFailure: true,
+						before: () => {
+							limited.setFaults({ rateLimit }); // a fresh window for every run
+							limited.clearRequests();
+						},
+						after: () => p4Counts(limited.requests, shape),
+					})),
+					P4_RUNS,
+				);
+				Object.assign(
+					results.p4,
+					mapValues(runs, (r) => ({
+						...summary(r),
+						completed: r.filter((run) => !run.failed && run.errorItems === 0 && run.updated === shape.items).length,
+						updated: median(r.map((run) => run.updated)),
+						throttled: median(r.map((run) => run.throttled)),
+						laterThrottled: median(r.map((run) => run.laterThrottled)),
+						sent: median(r.map((run) => run.sent)),
+						floorMs: median(r.map((run) => run.floorMs)),
+						ratio: median(r.map((run) => run.nodesMs / run.floorMs)),
+						failure: r.find((run) => run.failed)?.failed,
+					})),
+				);
+			}
 		}
 
 		results.minutes = (Date.now() - benchStarted) / 60_000;
@@ -674,8 +656,6 @@ const checkItems = (expected: number) => (measured: Measured) => {
 	return {};
 };
 
-type P4Row = Row & { completed: number; updated: number; throttled: number; sent: number; failure?: string };
-
 function report(r: {
 	n8n: N8nInstance;
 	minutes: number;
@@ -688,7 +668,6 @@ function report(r: {
 	const ms2 = (v: number) => `${v.toFixed(2)} ms`;
 	const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
 	const mib = (v: number) => `${Math.round(v)} MiB`;
-	const s = (v: number) => `${(v / 1000).toFixed(1)} s`;
 	const cpu = os.cpus();
 	const n8nNode = spawnVersion(r.n8n.install.nodeBinary);
 	const lines = [
@@ -800,35 +779,7 @@ function report(r: {
 		);
 	}
 
-	if (r.p4) {
-		const rows = r.p4;
-		const floorS = (Math.ceil(P4_ITEMS / P4_LIMIT) - 1) * P4_WINDOW_S;
-		const p4Rows: Array<[string, string]> = [
-			['p4Ours', 'This node, default settings'],
-			['p4Http', 'HTTP Request node, default settings'],
-			['p4HttpRetry', 'HTTP Request node, Retry On Fail (3 tries, 1 s apart)'],
-			['p4HttpRetryMax', 'HTTP Request node, Retry On Fail at its most (5 tries, 5 s apart)'],
-			['p4HttpPaced', `HTTP Request node, batching: ${P4_BATCH} items every ${P4_BATCH_MS} ms (the limit's rate)`],
-		];
-		lines.push(
-			`## P4: ${P4_ITEMS.toLocaleString('en-US')} Integration: Update items against a rate limit of ${P4_LIMIT} requests per ${P4_WINDOW_S} s`,
-			'',
-			`The sandbox allows ${P4_LIMIT} requests in any ${P4_WINDOW_S} s (sliding window, per client address) and answers`,
-			'the rest 429 with Retry-After. No setting can finish before the window lets the last request',
-			`through: about ${s(floorS * 1000)}. Every workflow runs with the node settings named (On Error: stop);`,
-			'"updated" counts the distinct integrations the sandbox answered 200, "429s" and "requests" come',
-			`from its request log; "all done" counts the runs (of ${P4_RUNS}) where every item succeeded and the`,
-			'execution did not fail. Time is the execution\'s (startedAt → stoppedAt).',
-			'',
-			'| | all done | updated | 429s received | requests sent | time | CPU | how a failed run ended |',
-			'|---|---|---|---|---|---|---|---|',
-			...p4Rows.map(([id, label]) => {
-				const row = rows[id];
-				return `| ${label} | ${row.completed}/${row.runs} | ${row.updated} | ${row.throttled} | ${row.sent} | ${s(row.executionMs)} | ${ms(row.nodeCpuMs)} | ${row.failure ? row.failure.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 100) : '–'} |`;
-			}),
-			'',
-		);
-	}
+	if (r.p4) lines.push(...p4Report(P4_SHAPES, r.p4, P4_RUNS));
 	return lines.join('\n');
 }
 

@@ -21,7 +21,8 @@ Usage: npm run sandbox -- [options]
   --fault-phase <p>         before (request not processed, default) | after (processed, answer lost)
   --throttle-rate <0..1>    share of API requests answered 429
   --retry-after <s>         Retry-After seconds of those 429s (default 1)
-  --rate-limit <n>[/<s>]    real limit: n requests per s seconds (default 60) per client address
+  --rate-limit <n>[/<s>][/fixed]  real limit: n requests per s seconds (default 60) per client
+                            address, a sliding window (or fixed: per window of the clock)
   --random-seed <n>         seed of the fault RNG (runs with the same seed repeat)
   --max-logged-requests <n> cap of the in-memory request log (default 10000)
   --quiet                   no per-request log lines
@@ -90,8 +91,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): (Sandbo
 	if (retryAfter !== undefined) faults.retryAfterSeconds = number(retryAfter, 'retry-after');
 	const rateLimit = get('rate-limit');
 	if (rateLimit !== undefined) {
-		const [requests, windowSeconds = '60'] = rateLimit.split('/');
-		faults.rateLimit = { requests: number(requests, 'rate-limit'), windowSeconds: number(windowSeconds, 'rate-limit') };
+		const [requests, windowSeconds = '60', kind] = rateLimit.split('/');
+		faults.rateLimit = { requests: number(requests, 'rate-limit'), windowSeconds: number(windowSeconds, 'rate-limit'), ...(kind === 'fixed' ? { fixed: true } : {}) };
 	}
 	const seedFile = get('seed-file', 'MSPC_SANDBOX_SEED_FILE');
 	const randomSeed = get('random-seed');

@@ -60,11 +60,13 @@ export function validateFaults(input: unknown): Partial<FaultConfig> {
 			case 'rateLimit':
 				if (v === null) out.rateLimit = null;
 				else if (isObject(v)) {
+					if (v.fixed !== undefined && typeof v.fixed !== 'boolean') throw new FaultConfigError('rateLimit.fixed must be true or false');
 					out.rateLimit = {
 						requests: num(v.requests, 'rateLimit.requests', 1),
 						windowSeconds: num(v.windowSeconds, 'rateLimit.windowSeconds', 0.001),
+						...(v.fixed ? { fixed: true } : {}),
 					};
-				} else throw new FaultConfigError('rateLimit must be null or {requests, windowSeconds}');
+				} else throw new FaultConfigError('rateLimit must be null or {requests, windowSeconds, fixed?}');
 				break;
 			default:
 				throw new FaultConfigError(`unknown fault setting ${JSON.stringify(key)}`);
@@ -197,10 +199,13 @@ export class Faults {
 		const { rateLimit, throttleRate, errorRate } = this.config;
 		if (rateLimit) {
 			const windowMs = rateLimit.windowSeconds * 1000;
-			const times = (this.windows.get(client) ?? []).filter((t) => t > nowMs - windowMs);
+			// Sliding: the requests of the last window; fixed: those since the clock's window began.
+			const windowStart = rateLimit.fixed ? Math.floor(nowMs / windowMs) * windowMs : nowMs - windowMs;
+			const times = (this.windows.get(client) ?? []).filter((t) => (rateLimit.fixed ? t >= windowStart : t > windowStart));
 			if (times.length >= rateLimit.requests) {
 				this.windows.set(client, times);
-				return { kind: 'rateLimited', retryAfterSeconds: Math.max(1, Math.ceil((times[0] + windowMs - nowMs) / 1000)) };
+				const reopensAt = rateLimit.fixed ? windowStart + windowMs : times[0] + windowMs;
+				return { kind: 'rateLimited', retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - nowMs) / 1000)) };
 			}
 			times.push(nowMs);
 			this.windows.set(client, times);

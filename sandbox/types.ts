@@ -135,8 +135,11 @@ export interface FaultConfig {
 	throttleRate: number;
 	/** Retry-After (seconds) sent with the random 429s. */
 	retryAfterSeconds: number;
-	/** A real sliding-window limit per client address; null = off. */
-	rateLimit: { requests: number; windowSeconds: number } | null;
+	/**
+	 * A real limit per client address; null = off. A sliding window by default; `fixed`: counted per
+	 * window of the clock (each starts at a multiple of windowSeconds), as many APIs count per minute.
+	 */
+	rateLimit: { requests: number; windowSeconds: number; fixed?: boolean } | null;
 }
 
 /** A one-shot (or `times`-shot) scripted answer for the next matching request. */

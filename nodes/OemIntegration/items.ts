@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { maybeDoneWarning } from './transport/errors';
 import { OemExecution } from './transport/execution';
+import type { RateLimit } from './transport/rateLimit';
 
 /** What an operation does for one input item: the JSON of the output items it yields. */
 export type ItemOperation = (
@@ -40,12 +41,13 @@ export async function runItems(
 	ctx: IExecuteFunctions,
 	operation: ItemOperation,
 	concurrency: number | undefined,
+	rateLimit?: RateLimit,
 ): Promise<INodeExecutionData[]> {
 	const inputCount = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(inputCount);
 	const failures = new Map<number, Error>();
 	const auto = concurrency === undefined;
-	const execution = new OemExecution(ctx, { auto });
+	const execution = new OemExecution(ctx, { auto, rateLimit });
 	const fixed = Math.max(1, Math.floor(Number(concurrency)) || 1);
 	const window = () => (auto ? execution.flow.window : fixed);
 	// Once the user stopped the execution no item starts, Continue On Fail or not.

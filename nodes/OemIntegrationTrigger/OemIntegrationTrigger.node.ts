@@ -48,7 +48,7 @@ const vendorFilters = vendorListDescription.find((property) => property.name ===
 
 const requestOptions: INodeProperties = {
 	...optionsProperty,
-	options: (optionsProperty.options ?? []).filter((option) => option.name !== 'concurrency'),
+	options: (optionsProperty.options ?? []).filter((option) => option.name !== 'concurrency' && option.name !== 'rateLimit'),
 };
 
 /** One poll's requests: its own credential read and pace (n8n keeps one poll context for every poll). */

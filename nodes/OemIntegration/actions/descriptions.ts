@@ -161,6 +161,41 @@ export const optionsProperty: INodeProperties = {
 				'How often to retry after a rate limit (429), a server error (5xx) or a network error. Creates are only retried when the API provably did not process them.',
 		},
 		{
+			displayName: 'Rate Limit',
+			name: 'rateLimit',
+			type: 'fixedCollection',
+			default: {},
+			placeholder: 'Add Rate Limit',
+			description:
+				"The API's rate limit, when known: the node then never sends more than that many requests in any second or minute, so the API never has to refuse one (429). Without it the node learns the limit from the API's first 429.",
+			options: [
+				{
+					displayName: 'Limit',
+					name: 'limit',
+					values: [
+						{
+							displayName: 'Max Requests',
+							name: 'requests',
+							type: 'number',
+							typeOptions: { minValue: 1 },
+							default: 100,
+							description: 'How many requests the API allows per second or per minute',
+						},
+						{
+							displayName: 'Per',
+							name: 'per',
+							type: 'options',
+							options: [
+								{ name: 'Second', value: 'second' },
+								{ name: 'Minute', value: 'minute' },
+							],
+							default: 'minute',
+						},
+					],
+				},
+			],
+		},
+		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelay',
 			type: 'number',

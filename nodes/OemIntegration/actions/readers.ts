@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OemExecution } from '../transport/execution';
+import type { RateLimit } from '../transport/rateLimit';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/settings';
 
 type Execution = OemExecution<IExecuteFunctions>;
@@ -19,6 +20,30 @@ export function readOptions(execution: Execution, itemIndex: number): NodeOption
 		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
 		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,
 	};
+}
+
+const PER_MS: Record<string, number> = { second: 1_000, minute: 60_000 };
+
+/**
+ * The Rate Limit option (a limit known in advance), checked before any request is sent: it holds
+ * for the whole execution, so it is read once.
+ */
+export function readRateLimit(ctx: IExecuteFunctions): RateLimit | undefined {
+	const given = ctx.getNodeParameter('options.rateLimit.limit', 0, null) as { requests?: unknown; per?: unknown } | null;
+	if (given === null) return undefined;
+	const requests = typeof given.requests === 'string' && given.requests.trim() !== '' ? Number(given.requests) : given.requests;
+	if (typeof requests !== 'number' || !Number.isInteger(requests) || requests < 1) {
+		throw new NodeOperationError(ctx.getNode(), `The 'Rate Limit' option's 'Max Requests' must be a whole number of 1 or more, not ${JSON.stringify(given.requests) ?? 'empty'}`, {
+			description: 'Set it to the number of requests the API allows per second or per minute, or remove the Rate Limit option to let the node learn the limit from the API.',
+		});
+	}
+	const windowMs = typeof given.per === 'string' ? PER_MS[given.per] : undefined;
+	if (windowMs === undefined) {
+		throw new NodeOperationError(ctx.getNode(), `The 'Rate Limit' option's 'Per' must be Second or Minute, not ${JSON.stringify(given.per) ?? 'empty'}`, {
+			description: "Choose 'Second' or 'Minute' (an expression must give \"second\" or \"minute\").",
+		});
+	}
+	return { requests, windowMs };
 }
 
 /**

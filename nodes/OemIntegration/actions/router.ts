@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { runItems } from '../items';
 import type { OemOperation } from './node.type';
 import { operations } from './operations';
-import type { NodeOptions } from './readers';
+import { type NodeOptions, readRateLimit } from './readers';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -16,5 +16,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	// Read before the items run, to set up how many run at once; the items read the options through the execution.
 	const { concurrency } = this.getNodeParameter('options', 0, {}) as Pick<NodeOptions, 'concurrency'>;
-	return [await runItems(this, run.execute, concurrency)];
+	return [await runItems(this, run.execute, concurrency, readRateLimit(this))];
 }

@@ -10,6 +10,7 @@ import {
 
 import { CREDENTIAL_TYPE, FIELDS_USE_EXPRESSIONS, oemAuthFields } from '../../../credentials/MspcOemApi.credentials';
 import { FlowController } from './flowControl';
+import type { RateLimit } from './rateLimit';
 import { WriteOrder } from './writeOrder';
 
 export type OemContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -50,13 +51,16 @@ export class OemExecution<Context extends OemContext = OemContext> {
 	/** Parameters that hold no expression, as read for the first item that asked: the same for all. */
 	private readonly parametersForEveryItem = new Map<string, unknown>();
 
-	/** `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it. */
+	/**
+	 * `auto`: Items at Once adapts (the runner asks `flow.window`); otherwise the runner fixes it.
+	 * `rateLimit`: the Rate Limit option, a limit known in advance.
+	 */
 	constructor(
 		readonly ctx: Context,
-		options: { auto?: boolean } = {},
+		options: { auto?: boolean; rateLimit?: RateLimit } = {},
 	) {
 		this.cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-		this.flow = new FlowController(options.auto ?? false, this.cancelSignal);
+		this.flow = new FlowController(options.auto ?? false, this.cancelSignal, options.rateLimit);
 	}
 
 	/**

@@ -1,3 +1,5 @@
+import { RateLimiter, type RateLimit } from './rateLimit';
+import type { RawResponse } from './retry';
 import { waitFor } from './wait';
 
 /** How many requests Auto starts with, and the most it ever lets run at once. */
@@ -13,11 +15,13 @@ export const LATENCY_SLACK_MS = 100;
 /** Weight of the newest answer in the smoothed latency. */
 const SMOOTHING = 0.2;
 
+const NO_RETRY_AFTER: RawResponse = { statusCode: 429, headers: {}, body: undefined };
+
 /** How one request went, as far as the pace of the others is concerned. */
 export type FlowSignal =
 	| { kind: 'success'; latencyMs: number }
-	/** 429: the API asks everyone to slow down. */
-	| { kind: 'rateLimited' }
+	/** 429: the API asks everyone to slow down; the answer of one that is waited out teaches the limit. */
+	| { kind: 'rateLimited'; response?: RawResponse }
 	/** 5xx or no answer: the API (or the way to it) is struggling. */
 	| { kind: 'overloaded' }
 	/** Any other answer (4xx): says nothing about load. */
@@ -37,6 +41,8 @@ export type FlowSignal =
  *   LATENCY_TOLERANCE × the fastest answer seen (+ LATENCY_SLACK_MS) halves it (at most once per round, so one bad
  *   burst is one decrease). Bounded by AUTO_MAX.
  * - A fixed Items at Once: the runner keeps that many items going and only a 429 narrows it.
+ * - In every mode, a request also waits for a slot of the rate limit learned from the 429s or given
+ *   by the Rate Limit option (rateLimit.ts); after a quiet spell the first one goes alone.
  */
 export class FlowController {
 	private pausedUntil = 0;
@@ -55,14 +61,20 @@ export class FlowController {
 	private smoothedMs?: number;
 	/** After a 429, growth is one per round whatever the mode. */
 	private rateLimited = false;
+	readonly rateLimiter: RateLimiter;
+	/** A request sent alone after a quiet spell is in flight: the others wait for its answer. */
+	private probing = false;
 
 	constructor(
 		readonly auto: boolean,
 		/** The execution's cancel signal, where it has one. */
 		private readonly cancel?: AbortSignal,
+		/** The Rate Limit option. */
+		knownLimit?: RateLimit,
 	) {
 		this.limit = auto ? AUTO_START : Infinity;
 		this.threshold = auto ? AUTO_MAX : Infinity;
+		this.rateLimiter = new RateLimiter(knownLimit);
 	}
 
 	/** How many items the runner should keep in progress now (Auto only). */
@@ -75,15 +87,23 @@ export class FlowController {
 		for (;;) {
 			// A stopped execution waits for nothing; its request is then not sent (see `send`).
 			if (this.cancel?.aborted) break;
-			const wait = this.pausedUntil - Date.now();
+			const now = Date.now();
+			const wait = this.pausedUntil - now;
+			const slot = this.rateLimiter.delay(now);
 			if (wait > 0) await waitFor(wait, this.cancel);
-			else if (this.inFlight < Math.max(1, Math.floor(this.limit))) break;
+			else if (typeof slot === 'number' && slot > 0) await waitFor(slot, this.cancel);
+			else if (slot === 0 && !this.probing && this.inFlight < Math.max(1, Math.floor(this.limit))) break;
 			else await new Promise<void>((resolve) => this.waiters.push(resolve));
 		}
+		const probe = this.rateLimiter.shouldProbe(Date.now());
+		if (probe) this.probing = true;
 		this.inFlight++;
 		const sequence = ++this.sent;
+		const sent = this.rateLimiter.sent(Date.now());
 		return (signal) => {
 			this.inFlight--;
+			if (probe) this.probing = false;
+			this.rateLimiter.answered(sent, Date.now(), signal.kind === 'rateLimited' ? (signal.response ?? NO_RETRY_AFTER) : undefined);
 			this.record(signal, sequence);
 			for (const wake of this.waiters.splice(0)) wake();
 		};

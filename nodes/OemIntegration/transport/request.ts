@@ -178,9 +178,11 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 			return parseSuccess(node, request, attempt.response!, secrets);
 		}
 		const decision = decideRetry({ attempt, retry, settings, idempotent: request.idempotent, elapsedMs: Date.now() - started });
-		// Set before the others are let go, so none of them slips out ahead of the pause.
-		if (decision.retry && decision.pauseAll) flow.pause(decision.waitMs);
-		leave(signal);
+		// Set before the others are let go, so none of them slips out ahead of the pause. Only a 429
+		// that every request waits out teaches the limit: one that is not retried holds no other request.
+		const pauseAll = decision.retry && decision.pauseAll;
+		if (pauseAll) flow.pause(decision.waitMs);
+		leave(pauseAll ? { kind: 'rateLimited', response: attempt.response } : signal);
 		if (!decision.retry || execution.cancelled) {
 			if (!decision.retry) {
 				const cutShort = timeoutMs < settings.timeout && attempt.networkCode === 'ETIMEDOUT';
