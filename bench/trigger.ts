@@ -12,9 +12,9 @@
  * when it stops).
  *
  * A poll starts at n8n's log line for it ("Polling trigger initiated" for the trigger, "Workflow
- * execution started" for the Schedule Trigger's execution) and ends once the n8n process group
- * has used no more CPU than an idle n8n for half a second (and, for the workflow, after "Workflow
- * execution finished"): its CPU is the group's user + system time over that span (/proc), its
+ * execution started" for the Schedule Trigger's execution) and ends once the sandbox has answered
+ * the vendor list and the n8n process group has then used no more CPU than an idle n8n for a
+ * second (and, for the workflow, after "Workflow execution finished"): its CPU is the group's user + system time over that span (/proc), its
  * memory growth the highest resident set sampled in it (every 20 ms) minus the value at its
  * start. After each poll one vendor is added, so every later poll has one new vendor to report.
  * After the last poll n8n is stopped and its database read: the trigger keeps its memory in the
@@ -185,6 +185,7 @@ async function measure(contender: Contender, size: number, sandbox: RunningSandb
 			}
 			text = text.slice(at + startMark.length);
 			const started = Date.now();
+			const asked = sandbox.requests.length;
 			const cpuStart = groupCpuMs(pid);
 			const rssStart = procStatusKb(pid, 'VmRSS') ?? 0;
 			let peak = rssStart;
@@ -200,10 +201,12 @@ async function measure(contender: Contender, size: number, sandbox: RunningSandb
 					text = text.slice(text.indexOf('Workflow execution finished'));
 				}
 				const cpu = groupCpuMs(pid);
-				// An idle n8n uses a few ms a second; more than 10 ms in 20 ms is work.
-				if (cpu - lastCpu > 10) quietSince = Date.now();
+				// An idle n8n uses a few ms a second; more than 10 ms in 20 ms is work. Waiting for
+				// the answer is not the end: quiet counts once the vendor list has been answered.
+				const answered = sandbox.requests.length > asked && sandbox.requests[sandbox.requests.length - 1].status !== undefined;
+				if (cpu - lastCpu > 10 || !answered) quietSince = Date.now();
 				lastCpu = cpu;
-				if (finished && Date.now() - quietSince >= 500) break;
+				if (finished && Date.now() - quietSince >= 1000) break;
 			}
 			const poll = { cpuMs: lastCpu - cpuStart, growthMiB: (peak - rssStart) / 1024, ms: quietSince - started };
 			polls.push(poll);
@@ -236,7 +239,7 @@ async function main() {
 				// A fresh catalogue for each workflow (the previous one's polls added vendors to it).
 				const file = path.join(work, `vendors-${size}.json`);
 				fs.writeFileSync(file, JSON.stringify({ vendors: manyVendors(size) }));
-				const sandbox = await startSandbox({ seed: loadSeedFile(file), faults: { latencyMs: LATENCY_MS }, maxLoggedRequests: 10 });
+				const sandbox = await startSandbox({ seed: loadSeedFile(file), faults: { latencyMs: LATENCY_MS }, maxLoggedRequests: 100 });
 				try {
 					// Room for the slowest poll: the workflow's runs 100,000 items through an expression each.
 					const seconds = size >= 50_000 ? (contender === 'diy' ? 60 : 20) : contender === 'diy' ? 20 : 10;
