@@ -15,7 +15,9 @@
  * Variants:
  * - before: the zod schema and the item building as they were before the lean path;
  * - zod: the zod schema with today's item building;
- * - lean: the schema the node uses (fast check, zod on failure) with today's item building.
+ * - lean: the schema the node uses (fast check, zod on failure) with today's item building;
+ * - splitOut: what n8n's Split Out node does with the same parsed answer (HTTP Request + Split
+ *   Out, the do-it-yourself way): a shallow copy of each entry, paired.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,7 +30,7 @@ import { manyVendors } from '../scripts/lib/fixtures';
 
 const SIZE = Number(process.env.LIST_SIZE ?? 100_000);
 const RUNS = Number(process.env.LIST_RUNS ?? 7);
-const VARIANTS = ['before', 'zod', 'lean'] as const;
+const VARIANTS = ['before', 'zod', 'lean', 'splitOut'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 /** The item building before the lean path: every template key through defineProperty. */
@@ -41,6 +43,11 @@ function withTemplateBefore(entry: { integrationCredentialTemplate: CredentialMa
 }
 
 function listPath(variant: Variant, json: unknown) {
+	// HTTP Request + Split Out, as n8n's Split Out builds its items: a shallow copy of each entry.
+	if (variant === 'splitOut') {
+		const entries = (json as { vendors: IDataObject[] }).vendors;
+		return [entries.map((entry) => ({ json: { ...entry }, pairedItem: { item: 0 } }))].flat();
+	}
 	const schema = variant === 'lean' ? vendorListSchema : vendorListZodSchema;
 	const parsed = schema.safeParse(json);
 	if (!parsed.success) throw new Error('the answer did not pass');

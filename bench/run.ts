@@ -24,7 +24,7 @@
  * same two log lines, so it is the execution's CPU, whatever else the machine is doing. Workflows
  * compared with each other run alternately (A, B, A, B…), so a noisy moment hits all alike.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +33,7 @@ import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 import { p4Contenders, p4Counts, p4Report, p4Shapes, p4Workflows, type P4Row } from './p4';
+import { groupCpuMs, procStatusKb } from './proc';
 
 const env = (name: string) => process.env[name]?.trim() || undefined;
 const numberEnv = (name: string, fallback: number) => {
@@ -211,55 +212,6 @@ interface Measured {
 	 * lines); NaN if a line was not seen. Read at a 5 ms poll: meaningful for nodes that run longer.
 	 */
 	nodeCpuMs: number;
-}
-
-function procStatusKb(pid: number, field: string): number | undefined {
-	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-		return match ? Number(match[1]) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-const CLOCK_TICKS = (() => {
-	try {
-		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-	} catch {
-		return 100;
-	}
-})();
-
-/**
- * CPU ticks (utime + stime + cutime + cstime) of one process from /proc/<pid>/stat, and its
- * process group. The fields are counted after the command name, which may hold spaces.
- */
-function procCpu(pid: number | string): { ticks: number; group: number } | undefined {
-	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		// fields[0] is field 3 (state): pgrp is field 5, utime..cstime are fields 14..17.
-		const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-		return { ticks, group: Number(fields[2]) };
-	} catch {
-		return undefined; // gone
-	}
-}
-
-/**
- * CPU (ms) of the n8n process and every other process of its group (n8n is started as the
- * leader of its own group; its task runner is in it). A child that ended and was waited for is in
- * its parent's cutime/cstime, so the sum only grows. The leader is read first: it is the one
- * still working when the finish line is seen.
- */
-function groupCpuMs(leader: number): number {
-	let ticks = procCpu(leader)?.ticks ?? 0;
-	for (const name of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(name) || Number(name) === leader) continue;
-		const cpu = procCpu(name);
-		if (cpu?.group === leader) ticks += cpu.ticks;
-	}
-	return (ticks * 1000) / CLOCK_TICKS;
 }
 
 /** The run `n8n execute --rawOutput` prints: a pretty-printed object from a "{" line to a "}" line. */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** A key → value map built without a prototype, so keys such as `__proto__` stay plain data. */
+/**
+ * A key → value map. Credential values the user gives are built without a prototype (`emptyMap`);
+ * templates from the API are plain objects whose every key is an own data property (see
+ * `normaliseTemplate`). Either way keys such as `__proto__` stay plain data.
+ */
 export type CredentialMap = Record<string, string>;
 
 export function emptyMap<T>(): Record<string, T> {
@@ -11,18 +15,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Sets a key as own data: assigning `__proto__` would set the prototype, assigning over a frozen built-in throws. */
+function setData(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value;
+}
+
 /** Templates whose shape names no keys reliably: missing, not an object, or an array holding anything else. */
 const unreadableTemplates = new WeakSet<CredentialMap>();
 
+/** A template the API gave already normalised: a plain object whose every value is a string (JSON's own keys only). */
+function isNormalTemplate(raw: unknown): raw is CredentialMap {
+	if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+	for (const key in raw) if (typeof (raw as Record<string, unknown>)[key] !== 'string') return false;
+	return true;
+}
+
 /**
  * The API gives a vendor's credential template as an object and an integration's as an array
- * of objects; both become one key → default-value map, keys exactly as the API spells them.
- * A string in the array can only name a key (the sandbox's seed writes templates as key lists
- * too), so it is read as one with an empty default. Any other shape gives an empty map that
- * `templateKeys` reports as unknown.
+ * of objects; both become one plain key → default-value object, keys exactly as the API spells
+ * them, each an own data property. A string in the array can only name a key (the sandbox's seed
+ * writes templates as key lists too), so it is read as one with an empty default. Any other shape
+ * gives an empty object that `templateKeys` reports as unknown. An object that already is such a
+ * template is returned as it is: a list of 100,000 vendors is not copied for it.
  */
 export function normaliseTemplate(raw: unknown): CredentialMap {
-	const map = emptyMap<string>();
+	if (isNormalTemplate(raw)) return raw;
+	const map: CredentialMap = {};
 	const parts = Array.isArray(raw) ? raw : [raw];
 	const read = parts.map((part) => addTemplatePart(map, part, Array.isArray(raw)));
 	if (!read.every(Boolean)) unreadableTemplates.add(map);
@@ -32,13 +51,13 @@ export function normaliseTemplate(raw: unknown): CredentialMap {
 /** Adds a template part's keys; false when the part is not one a template is made of. */
 function addTemplatePart(map: CredentialMap, part: unknown, inArray: boolean): boolean {
 	if (inArray && typeof part === 'string') {
-		map[part] = '';
+		setData(map, part, '');
 		return true;
 	}
 	if (!isPlainObject(part)) return false;
 	for (const key of Object.keys(part)) {
 		const value = part[key];
-		map[key] = typeof value === 'string' ? value : '';
+		setData(map, key, typeof value === 'string' ? value : '');
 	}
 	return true;
 }
@@ -151,8 +170,9 @@ export type Integration = z.infer<typeof integrationSchema>;
 // A list answer can hold 100,000 entries. zod checks and copies each one through many small
 // intermediate objects; the checks below do the same work in one pass and build exactly what
 // zod builds (same values, same own keys in the same order, `__proto__` dropped from entries as
-// zod drops it, templates as prototype-less maps). Whenever they meet anything they do not
-// accept, they return undefined and zod runs instead, so every error message is zod's own.
+// zod drops it, templates as `normaliseTemplate` makes them). An entry that already is what zod
+// would build is used as it is, not copied. Whenever they meet anything they do not accept, they
+// return undefined and zod runs instead, so every error message is zod's own.
 // test/node/leanLists.test.ts compares both, byte for byte.
 
 type VendorList = z.output<typeof vendorListZodSchema>;
@@ -200,8 +220,34 @@ function copyExtras(out: Record<string, unknown>, from: Record<string, unknown>,
 const isVendorKey = (key: string) =>
 	key === 'id' || key === 'name' || key === 'integrationStatus' || key === 'integrationType' || key === 'integrationCredentialTemplate';
 
+/** zod's order of a vendor's own keys: the shape's (the two optional ones may be absent), then the passthrough ones. */
+const VENDOR_ORDER = ['id', 'name', 'integrationStatus', 'integrationType', 'integrationCredentialTemplate'];
+const isOptionalVendorKey = (key: string) => key === 'integrationStatus' || key === 'integrationType';
+
+/**
+ * Whether zod's result for this vendor would be an object equal to it: a plain object with a
+ * string id, string status and type where present, a template `normaliseTemplate` keeps as it is,
+ * its keys in zod's order, and no key zod drops. The API's answers are like that.
+ */
+function isZodShapedVendor(entry: Record<string, unknown>): boolean {
+	if (Object.getPrototypeOf(entry) !== Object.prototype || typeof entry.id !== 'string' || typeof entry.name !== 'string') return false;
+	let next = 0;
+	for (const key in entry) {
+		const value = entry[key];
+		if (next < VENDOR_ORDER.length) {
+			while (VENDOR_ORDER[next] !== key && isOptionalVendorKey(VENDOR_ORDER[next])) next++;
+			if (VENDOR_ORDER[next] !== key) return false;
+			next++;
+			if (isOptionalVendorKey(key) && typeof value !== 'string') return false;
+			if (key === 'integrationCredentialTemplate' && normaliseTemplate(value) !== value) return false;
+		} else if (key === '__proto__' || value === undefined || isVendorKey(key)) return false;
+	}
+	return next === VENDOR_ORDER.length;
+}
+
 function fastVendor(entry: unknown): Record<string, unknown> | undefined {
 	if (!isRecord(entry)) return undefined;
+	if (isZodShapedVendor(entry)) return entry;
 	const id = fastId(entry.id);
 	const name = entry.name;
 	if (id === undefined || typeof name !== 'string') return undefined;

@@ -10,31 +10,17 @@ export function applyLimit<T>(execution: OemExecution<IExecuteFunctions>, itemIn
 	return entries.slice(0, Math.max(0, limit));
 }
 
-const defineData = (target: IDataObject, key: string, value: unknown) =>
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-
 /**
- * A list entry as the user sees it: the normalised template as a plain key → value object and
- * its keys as a list, whichever shape the API gave. Built in one pass over the entry, which is
- * not changed (items of one execution share one list answer).
+ * A list entry as the user sees it: its fields, its template (already a plain key → value object,
+ * see normaliseTemplate) and the template's keys as a list. A shallow copy, so the entry (shared by
+ * the items of one execution) is not changed. Object.assign is V8's fastest copy that leaves room
+ * for the added key (a spread with a key after it takes several times as long for 100,000 entries);
+ * it assigns, so an entry with an own `__proto__` key (the list schemas drop it) is copied by
+ * definition instead.
  */
 export function withTemplate<T extends { integrationCredentialTemplate: CredentialMap }>(entry: T): IDataObject {
-	const template = entry.integrationCredentialTemplate;
-	const keys = Object.keys(template);
-	const plain: IDataObject = {};
-	for (const key of keys) {
-		// A key Object.prototype also has (`__proto__`, `constructor`…) is defined, not assigned:
-		// assigning `__proto__` would set the prototype, and assigning over a frozen built-in throws.
-		if (key in plain) defineData(plain, key, template[key]);
-		else plain[key] = template[key];
-	}
-	const item: IDataObject = {};
 	const fields = entry as unknown as IDataObject;
-	for (const key in fields) {
-		const value = key === 'integrationCredentialTemplate' ? plain : fields[key];
-		if (key in item) defineData(item, key, value);
-		else item[key] = value;
-	}
-	item.credentialKeys = keys;
+	const item = Object.prototype.hasOwnProperty.call(fields, '__proto__') ? { ...fields } : Object.assign({}, fields);
+	item.credentialKeys = Object.keys(entry.integrationCredentialTemplate);
 	return item;
 }
