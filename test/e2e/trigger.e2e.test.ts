@@ -39,7 +39,7 @@ const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 const WAIT_MS = 90_000;
-const TRIGGER_TYPE = `${PACKAGE_NAME}.oemIntegrationTrigger`;
+const TRIGGER_TYPE = `${PACKAGE_NAME}.mspcOemTrigger`;
 /**
  * Poll every 5 seconds: twelve custom poll times, each once a minute at its own second (n8n
  * refuses a single cron expression that fires more than once a minute; 2.41 checks that the

@@ -19,7 +19,7 @@ import {
 import { OemIntegrationTrigger } from '../../nodes/OemIntegrationTrigger/OemIntegrationTrigger.node';
 import { TestCredentialsHelper, TestNodeTypes } from './workflow';
 
-export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.oemIntegrationTrigger';
+export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.mspcOemTrigger';
 export const TRIGGER_NAME = 'MSPC OEM Trigger';
 
 /** A credentials helper that can hold each request back until the test lets it go. */
