@@ -11,7 +11,7 @@
  *
  * The n8n user folder (and the sandbox state) persist between runs in the cache folder, so
  * workflows built in the editor survive a restart; --fresh starts from scratch. --watch
- * (`npm run dev`) rebuilds on every source change and restarts n8n with the new build (dev.ts).
+ * (`npm run dev`) rebuilds on every source change and hands the build to n8n (lib/n8n/dev.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +30,7 @@ import {
 	portAvailable,
 	isN8nInstalled,
 } from './lib/n8n';
-import { rebuildAndRestartOnChange } from './lib/n8n/dev';
+import { HOT_RELOAD_ENV, rebuildOnChange } from './lib/n8n/dev';
 
 interface Args {
 	version: string;
@@ -134,7 +134,13 @@ async function main(): Promise<void> {
 
 		t = Date.now();
 		step(`preparing n8n ${args.version}${isN8nInstalled(args.version) ? '' : ' (not installed yet: a few minutes to install, once)'}`);
-		n8n = await N8nInstance.create({ version: args.version, userFolder, tarball, logLevel: 'info' });
+		n8n = await N8nInstance.create({
+			version: args.version,
+			userFolder,
+			tarball,
+			logLevel: 'info',
+			...(args.watch ? { env: HOT_RELOAD_ENV } : {}),
+		});
 		console.log(`  ready (${since(t)}); user folder ${userFolder}`);
 
 		t = Date.now();
@@ -172,7 +178,7 @@ n8n ${args.version} with n8n-nodes-mspc-oem is running.
 
 Press Ctrl-C to stop.`);
 
-		const how = args.watch ? await rebuildAndRestartOnChange(n8n, console.log) : await n8n.serverExited!;
+		const how = args.watch ? await rebuildOnChange(n8n, console.log) : await n8n.serverExited!;
 		if (!stopping) {
 			console.error(`n8n stopped on its own (${how}); see ${n8n.logFile}`);
 			await shutdown(1);
