@@ -32,7 +32,7 @@ import {
 } from '../../scripts/lib/n8n';
 import { N8nPoller } from '../helpers/poll';
 import '../helpers/jest.setup';
-import { loadExample } from './workflows';
+import { EXAMPLES, loadExample } from './workflows';
 
 const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 
@@ -46,7 +46,7 @@ const TRIGGER_TYPE = `${PACKAGE_NAME}.mspcOemTrigger`;
  * seconds field is one number).
  */
 const EVERY_5_SECONDS = { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) };
-const EXAMPLE = { file: 'new-vendor-offer.json', id: 'exNewVendorOffer' };
+const EXAMPLE = EXAMPLES.newVendorOffer;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

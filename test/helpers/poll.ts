@@ -16,7 +16,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { OemIntegrationTrigger } from '../../nodes/OemIntegrationTrigger/OemIntegrationTrigger.node';
+import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
 import { TestCredentialsHelper, TestNodeTypes } from './workflow';
 
 export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.mspcOemTrigger';
@@ -68,7 +68,7 @@ export class ActiveTrigger {
 			id: 'trigger-test',
 			nodes: [this.node],
 			connections: {},
-			nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: new OemIntegrationTrigger() }),
+			nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: new MspcOemTrigger() }),
 			active: true,
 			staticData,
 		});

@@ -211,9 +211,13 @@ async function pollIntegrations(
 	}
 }
 
-export class OemIntegrationTrigger implements INodeType {
+export class MspcOemTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'MSPC OEM Trigger',
+		// not "MSPC OEM Trigger": n8n's node creator drops " Trigger" from a trigger's name, and
+		// two entries would both read "MSPC OEM"
+		displayName: 'MSPC OEM Events Trigger',
+		// not "oemIntegrationTrigger": n8n merges a trigger named <node>Trigger into that node's
+		// entry and shows the trigger's description above the node's actions
 		name: 'mspcOemTrigger',
 		icon: { light: 'file:oemIntegrationTrigger.svg', dark: 'file:oemIntegrationTrigger.dark.svg' },
 		group: ['trigger'],
