@@ -199,7 +199,7 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		const creator = await openNodeCreator('What triggers this workflow?');
 		await creator.getByText('MSPC OEM', { exact: true }).first().waitFor();
 		// n8n's node creator shows a trigger that has events without " Trigger"
-		const trigger = creator.getByText(/^MSPC OEM Events( Trigger)?$/).first();
+		const trigger = creator.getByText('MSPC OEM Events').first();
 		await trigger.waitFor();
 		await settle();
 		await save('node-creator-search.png');
@@ -214,8 +214,9 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 	});
 
 	test('"What happens next?" after a node: the action node\'s own description above its eight actions', async () => {
-		await page.goto(`${n8n.url}/workflow/${unpickedWorkflow.id}`);
-		await page.locator('[data-test-id=canvas-node][data-node-name="create integration"]').waitFor();
+		// a workflow with a trigger: the node creator then offers what comes next
+		await page.goto(`${n8n.url}/workflow/${createWorkflow.id}`);
+		await page.locator('[data-test-id=canvas-node][data-node-name="Create integration"]').waitFor();
 		const creator = await openNodeCreator('What happens next?');
 		await creator.getByText('MSPC OEM', { exact: true }).first().click();
 		for (const action of [
@@ -235,6 +236,7 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		await save('node-creator-actions.png');
 		expect(await shownDescription(creator)).toEqual([expect.stringMatching(ACTION_NODE_DESCRIPTION)]);
 		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden' });
 	});
 
 	test("the trigger's panel says what activation and Fetch Test Event do", async () => {
