@@ -29,7 +29,7 @@ const ROOT = path.resolve(__dirname, '..');
 /** The nodes the package must hold, by name: the action node is an AI tool, the trigger polls. */
 const NODES: Record<string, { tool?: boolean; polling?: boolean }> = {
 	oemIntegration: { tool: true },
-	oemIntegrationTrigger: { polling: true },
+	mspcOemTrigger: { polling: true },
 };
 const CREDENTIAL_NAME = CREDENTIAL_TYPE;
 // Modules n8n lets community nodes import without declaring them (the community rule

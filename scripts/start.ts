@@ -7,9 +7,11 @@
  * Ctrl-C stops n8n and the sandbox.
  *
  *   npm start -- [--n8n-version 2.8.4] [--port 5678] [--sandbox-port 5680] [--fresh]
+ *                [--user-folder DIR] [--watch]
  *
  * The n8n user folder (and the sandbox state) persist between runs in the cache folder, so
- * workflows built in the editor survive a restart; --fresh starts from scratch.
+ * workflows built in the editor survive a restart; --fresh starts from scratch. --watch
+ * (`npm run dev`) rebuilds on every source change and hands the build to n8n (lib/n8n/dev.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,16 +30,19 @@ import {
 	portAvailable,
 	isN8nInstalled,
 } from './lib/n8n';
+import { HOT_RELOAD_ENV, rebuildOnChange } from './lib/n8n/dev';
 
 interface Args {
 	version: string;
 	port: number;
 	sandboxPort: number;
 	fresh: boolean;
+	userFolder?: string;
+	watch: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { version: PRIMARY_N8N_VERSION, port: 5678, sandboxPort: 5680, fresh: false };
+	const args: Args = { version: PRIMARY_N8N_VERSION, port: 5678, sandboxPort: 5680, fresh: false, watch: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => inline ?? argv[++i];
@@ -54,8 +59,14 @@ function parseArgs(argv: string[]): Args {
 			case '--fresh':
 				args.fresh = true;
 				break;
+			case '--user-folder':
+				args.userFolder = path.resolve(value());
+				break;
+			case '--watch':
+				args.watch = true;
+				break;
 			case '--help':
-				console.log('npm start -- [--n8n-version X] [--port N] [--sandbox-port N] [--fresh]');
+				console.log('npm start -- [--n8n-version X] [--port N] [--sandbox-port N] [--fresh] [--user-folder DIR] [--watch]');
 				return process.exit(0);
 			default:
 				throw new Error(`unknown option ${argv[i]} (see --help)`);
@@ -86,7 +97,7 @@ const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
 
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
-	const userFolder = path.join(cacheRoot(), `start-n8n-${args.version}`);
+	const userFolder = args.userFolder ?? path.join(cacheRoot(), `start-n8n-${args.version}`);
 	let sandbox: RunningSandbox | undefined;
 	let n8n: N8nInstance | undefined;
 	let stopping = false;
@@ -123,7 +134,13 @@ async function main(): Promise<void> {
 
 		t = Date.now();
 		step(`preparing n8n ${args.version}${isN8nInstalled(args.version) ? '' : ' (not installed yet: a few minutes to install, once)'}`);
-		n8n = await N8nInstance.create({ version: args.version, userFolder, tarball, logLevel: 'info' });
+		n8n = await N8nInstance.create({
+			version: args.version,
+			userFolder,
+			tarball,
+			logLevel: 'info',
+			...(args.watch ? { env: HOT_RELOAD_ENV } : {}),
+		});
 		console.log(`  ready (${since(t)}); user folder ${userFolder}`);
 
 		t = Date.now();
@@ -161,7 +178,7 @@ n8n ${args.version} with n8n-nodes-mspc-oem is running.
 
 Press Ctrl-C to stop.`);
 
-		const how = await n8n.serverExited!;
+		const how = args.watch ? await rebuildOnChange(n8n, console.log) : await n8n.serverExited!;
 		if (!stopping) {
 			console.error(`n8n stopped on its own (${how}); see ${n8n.logFile}`);
 			await shutdown(1);

@@ -32,21 +32,21 @@ import {
 } from '../../scripts/lib/n8n';
 import { N8nPoller } from '../helpers/poll';
 import '../helpers/jest.setup';
-import { loadExample } from './workflows';
+import { EXAMPLES, loadExample } from './workflows';
 
 const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 const WAIT_MS = 90_000;
-const TRIGGER_TYPE = `${PACKAGE_NAME}.oemIntegrationTrigger`;
+const TRIGGER_TYPE = `${PACKAGE_NAME}.mspcOemTrigger`;
 /**
  * Poll every 5 seconds: twelve custom poll times, each once a minute at its own second (n8n
  * refuses a single cron expression that fires more than once a minute; 2.41 checks that the
  * seconds field is one number).
  */
 const EVERY_5_SECONDS = { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) };
-const EXAMPLE = { file: 'new-vendor-offer.json', id: 'exNewVendorOffer' };
+const EXAMPLE = EXAMPLES.newVendorOffer;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -429,6 +429,7 @@ export const EXAMPLES = {
 	onboarding: { file: 'onboarding-chain.json', id: 'exOnboarding', webhookPath: 'mspc-deal-won' },
 	scheduledSync: { file: 'scheduled-sync.json', id: 'exScheduledSync' },
 	vendorCatalogue: { file: 'vendor-catalogue.json', id: 'exVendorCatalog' },
+	newVendorOffer: { file: 'new-vendor-offer.json', id: 'exNewVendorOffer' },
 } as const;
 
 export function loadExample(file: string): any {

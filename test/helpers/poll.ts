@@ -16,10 +16,10 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { OemIntegrationTrigger } from '../../nodes/OemIntegrationTrigger/OemIntegrationTrigger.node';
+import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
 import { TestCredentialsHelper, TestNodeTypes } from './workflow';
 
-export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.oemIntegrationTrigger';
+export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.mspcOemTrigger';
 export const TRIGGER_NAME = 'MSPC OEM Trigger';
 
 /** A credentials helper that can hold each request back until the test lets it go. */
@@ -68,7 +68,7 @@ export class ActiveTrigger {
 			id: 'trigger-test',
 			nodes: [this.node],
 			connections: {},
-			nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: new OemIntegrationTrigger() }),
+			nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: new MspcOemTrigger() }),
 			active: true,
 			staticData,
 		});

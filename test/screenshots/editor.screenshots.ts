@@ -1,7 +1,11 @@
 /**
  * The node as a user sees it in n8n 2.8.4's editor, captured into docs/screenshots/:
- *   node-creator-search.png      the node creator after searching "MSPC": our node
- *   node-creator-actions.png     the node's actions, as listed after picking it there
+ *   node-creator-search.png      the node creator after searching "MSPC": the node and the trigger
+ *   node-creator-trigger.png     the trigger picked there (empty canvas): its description, five events
+ *   node-creator-actions.png     "What happens next?" (after a node): the node's description and actions
+ *   trigger-notice.png           the trigger's panel: activation records a snapshot, Fetch Test Event
+ *                                returns existing entries
+ *   mapper-before-vendor.png     Integration: Create before a vendor is picked: the notice, no error
  *   create-credential-fields.png Integration: Create with the credential fields generated from
  *                                the chosen vendor's template (Northwind RMM: api key, api username)
  *   run-canvas.png               the vendor-catalogue example after a successful run
@@ -71,6 +75,34 @@ const createWorkflow = {
 	connections: { Start: { main: [[{ node: 'Create integration', type: 'main', index: 0 }]] } },
 };
 
+/** Integration: Create with no vendor and Integration: Update with no integration yet. */
+const unpickedWorkflow = {
+	id: 'shotUnpicked',
+	name: 'Nothing picked yet',
+	active: false,
+	settings: { executionOrder: 'v1' },
+	nodes: (['create', 'update'] as const).map((operation, index) => ({
+		id: `3e0c6a4d-1f1b-4b7e-9a51-00000000001${index}`,
+		name: `${operation} integration`,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [220 * index, 0],
+		parameters: {
+			resource: 'integration',
+			operation,
+			organizationOemToken: 'demo-org-oem-token',
+			...(operation === 'create' ? { vendorId: { __rl: true, mode: 'list', value: '' } } : { integrationId: { __rl: true, mode: 'list', value: '' } }),
+			credentialsMode: 'template',
+		},
+		credentials: { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL_ID, name: SANDBOX_CREDENTIAL_NAME } },
+	})),
+	connections: {},
+};
+
+/** The descriptions n8n's node creator shows above each node's actions. */
+const ACTION_NODE_DESCRIPTION = /^Manage MSPCentric OEM organizations/;
+const TRIGGER_DESCRIPTION = /^Starts the workflow when MSPCentric/;
+
 const describeIfChromium = haveChromium ? describe : describe.skip;
 
 describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
@@ -90,7 +122,13 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 				data: { baseUrl: sandbox.url, ...sandbox.credentials },
 			},
 		]);
-		await n8n.importWorkflows([loadExample(EXAMPLES.vendorCatalogue.file), loadExample(EXAMPLES.onboarding.file), createWorkflow]);
+		await n8n.importWorkflows([
+			loadExample(EXAMPLES.vendorCatalogue.file),
+			loadExample(EXAMPLES.onboarding.file),
+			loadExample(EXAMPLES.newVendorOffer.file),
+			createWorkflow,
+			unpickedWorkflow,
+		]);
 		await n8n.start();
 		await n8n.rest!.ensureOwner();
 
@@ -138,26 +176,49 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		}
 	});
 
-	test('node creator: searching "MSPC" shows the node and its actions', async () => {
-		await page.goto(`${n8n.url}/workflow/new`);
-		await page.getByText('Add first step').waitFor();
+	/** Opens the node creator (the editor may still be wiring its handlers: retried until it shows). */
+	async function openNodeCreator(title: string) {
 		const creator = page.locator('[data-test-id=node-creator]');
 		const search = creator.locator('input[data-test-id=node-creator-search-bar]');
-		// the editor may still be wiring its handlers: open the node creator until it shows
 		for (let attempt = 0; attempt < 10 && !(await search.isVisible()); attempt++) {
 			await page.locator('[data-test-id=canvas-add-button]').first().click({ timeout: 2000 }).catch(() => page.keyboard.press('Tab'));
 			await search.waitFor({ timeout: 2000 }).catch(() => undefined);
 		}
+		await creator.getByText(title, { exact: true }).first().waitFor();
 		await search.fill('MSPC');
-		const result = creator.getByText('MSPC OEM', { exact: true }).first();
-		await result.waitFor();
+		return creator;
+	}
+
+	/** The node creator's details panel of a picked node: its description. */
+	const shownDescription = (creator: import('playwright-core').Locator) =>
+		creator.getByText(new RegExp(`${ACTION_NODE_DESCRIPTION.source}|${TRIGGER_DESCRIPTION.source}`)).allInnerTexts();
+
+	test('node creator on an empty canvas: the node and the trigger, each with its own description', async () => {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await page.getByText('Add first step').waitFor();
+		const creator = await openNodeCreator('What triggers this workflow?');
+		await creator.getByText('MSPC OEM', { exact: true }).first().waitFor();
+		// n8n's node creator shows a trigger that has events without " Trigger"
+		const trigger = creator.getByText('MSPC OEM Events').first();
+		await trigger.waitFor();
 		await settle();
 		await save('node-creator-search.png');
-		await result.click();
-		// n8n shows the trigger and the action node as one entry; on an empty canvas the triggers
-		// come first and the actions are folded
-		for (const event of ['On vendor added', 'On integration removed']) await creator.getByText(event, { exact: true }).waitFor();
-		await creator.getByText(/^Actions \(\d+\)$/).click();
+		await trigger.click();
+		for (const event of ['On vendor added', 'On vendor changed', 'On integration added', 'On integration changed', 'On integration removed']) {
+			await creator.getByText(event, { exact: true }).waitFor();
+		}
+		await creator.getByText(TRIGGER_DESCRIPTION).waitFor();
+		await settle();
+		await save('node-creator-trigger.png');
+		expect(await shownDescription(creator)).toEqual([expect.stringMatching(TRIGGER_DESCRIPTION)]);
+	});
+
+	test('"What happens next?" after a node: the action node\'s own description above its eight actions', async () => {
+		// a workflow with a trigger: the node creator then offers what comes next
+		await page.goto(`${n8n.url}/workflow/${createWorkflow.id}`);
+		await page.locator('[data-test-id=canvas-node][data-node-name="Create integration"]').waitFor();
+		const creator = await openNodeCreator('What happens next?');
+		await creator.getByText('MSPC OEM', { exact: true }).first().click();
 		for (const action of [
 			'Create an integration',
 			'Create or update an integration',
@@ -170,8 +231,40 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		]) {
 			await creator.getByText(action, { exact: true }).waitFor();
 		}
+		await creator.getByText(ACTION_NODE_DESCRIPTION).waitFor();
 		await settle();
 		await save('node-creator-actions.png');
+		expect(await shownDescription(creator)).toEqual([expect.stringMatching(ACTION_NODE_DESCRIPTION)]);
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden' });
+	});
+
+	test("the trigger's panel says what activation and Fetch Test Event do", async () => {
+		await page.goto(`${n8n.url}/workflow/${EXAMPLES.newVendorOffer.id}`);
+		await page.locator('[data-test-id=canvas-node][data-node-name="New vendor"]').dblclick();
+		const ndv = page.locator('[data-test-id=ndv]');
+		await ndv.getByText(/^Activating the workflow records a starting snapshot and reports nothing/).waitFor();
+		await ndv.getByText(/Fetch Test Event returns existing entries/).waitFor();
+		await settle();
+		await save('trigger-notice.png');
+	});
+
+	test('the credential fields before a vendor or integration is picked: a notice, no error', async () => {
+		await page.goto(`${n8n.url}/workflow/${unpickedWorkflow.id}`);
+		for (const [node, notice] of [
+			['update integration', 'Select an integration first'],
+			['create integration', 'Select a vendor first'],
+		]) {
+			await page.locator(`[data-test-id=canvas-node][data-node-name="${node}"]`).dblclick();
+			const ndv = page.locator('[data-test-id=ndv]');
+			await ndv.locator('[data-test-id=empty-fields-notice]').getByText(notice).waitFor();
+			await settle();
+			await expect(ndv.getByText(/No credential fields found/).count()).resolves.toBe(0);
+			await expect(ndv.getByText('Retry', { exact: true }).count()).resolves.toBe(0);
+			if (node === 'create integration') await save('mapper-before-vendor.png');
+			await page.keyboard.press('Escape');
+			await ndv.waitFor({ state: 'hidden' });
+		}
 	});
 
 	test("Integration: Create shows the vendor template's credential fields", async () => {

@@ -1,5 +1,5 @@
 /**
- * The trigger's state codec (nodes/OemIntegrationTrigger/state.ts) on its own: what a vendor or
+ * The trigger's state codec (nodes/MspcOemTrigger/state.ts) on its own: what a vendor or
  * integration list is stored as, how it is read back (also the previous format), what a damaged
  * state reads as, and the size for a 100,000-vendor catalogue.
  */
@@ -17,7 +17,7 @@ import {
 	vendorChanges,
 	vendorState,
 	type TriggerState,
-} from '../../nodes/OemIntegrationTrigger/state';
+} from '../../nodes/MspcOemTrigger/state';
 import type { Integration, Vendor } from '../../nodes/OemIntegration/schemas';
 import { manyVendors } from '../../scripts/lib/fixtures';
 

@@ -6,6 +6,7 @@
  *   instance.ts   one n8n (CLI commands, server start/stop, its database) and its run output
  *   rest.ts       the REST client (login, credentials test, manual runs)
  *   processes.ts  process groups, ports
+ *   dev.ts        `npm run dev`: rebuild on change, handed to n8n's hot reload
  */
 export * from './install';
 export * from './instance';

@@ -75,6 +75,9 @@ export function credentialValueProperties(operation: 'create' | 'update' | 'upse
 					addAllFields: true,
 					multiKeyMatch: false,
 					supportAutoMap: true,
+					// getCredentialFields explains every empty answer in a notice ("Select a vendor
+					// first"); n8n's red "No credential fields found … Retry" would sit beside it
+					hideNoDataError: true,
 				},
 			},
 			displayOptions: { show: { credentialsMode: ['template'] } },

@@ -225,10 +225,14 @@ async function pollIntegrations(
 	}
 }
 
-export class OemIntegrationTrigger implements INodeType {
+export class MspcOemTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'MSPC OEM Trigger',
-		name: 'oemIntegrationTrigger',
+		// not "MSPC OEM Trigger": n8n's node creator drops " Trigger" from a trigger's name, and
+		// two entries would both read "MSPC OEM"
+		displayName: 'MSPC OEM Events Trigger',
+		// not "oemIntegrationTrigger": n8n merges a trigger named <node>Trigger into that node's
+		// entry and shows the trigger's description above the node's actions
+		name: 'mspcOemTrigger',
 		icon: { light: 'file:oemIntegrationTrigger.svg', dark: 'file:oemIntegrationTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
@@ -241,6 +245,13 @@ export class OemIntegrationTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [
+			{
+				// n8n's trigger panel promises "a single mock event"; this trigger behaves otherwise
+				displayName: `Activating the workflow records a starting snapshot and reports nothing; each later poll reports what changed since the previous one. Fetch Test Event returns existing entries (the newest ${SAMPLE_SIZE}) shaped like this event's items, and changes nothing the trigger remembers.`,
+				name: 'firstPollNotice',
+				type: 'notice',
+				default: '',
+			},
 			{
 				displayName: 'Event',
 				name: 'event',
