@@ -28,6 +28,16 @@ import { cleanEnv, ensureOfficialTools, npmCli, REPO_ROOT, type OfficialTools } 
 /** What n8n-node lint and the scanner's source leg read from a package root. */
 const SOURCE_ENTRIES = ['nodes', 'credentials', 'package.json', 'tsconfig.json'];
 
+/**
+ * The environment for n8n's tools: the machine's npm settings, not ours, and no NODE_ENV:
+ * eslint-plugin-n8n-nodes-base lints test file names instead of the real ones under NODE_ENV=test
+ * (which jest sets).
+ */
+function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	const { NODE_ENV: _testMode, ...env } = cleanEnv(extra);
+	return env;
+}
+
 function log(msg: string): void {
 	process.stderr.write(`[official-checks] ${msg}\n`);
 }
@@ -62,7 +72,7 @@ async function lint(tools: OfficialTools, packageRoot: string): Promise<number> 
 		log(`n8n-node lint over ${packageRoot} (a copy in ${stage})`);
 		return runShowing([tools.n8nNodeBin, 'lint'], {
 			cwd: stage,
-			env: cleanEnv({ PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` }),
+			env: toolEnv({ PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` }),
 			from: stage,
 			to: packageRoot,
 		});
@@ -108,7 +118,7 @@ async function scan(tools: OfficialTools, spec: string, sourceDir: string, npmEn
 		// TMPDIR: the scanner makes a temp folder when it is loaded; keep it in ours.
 		return runShowing(['--input-type=module', '-e', SCAN_RUNNER, tools.scannerModule, packageDir, sourceDir], {
 			cwd: work,
-			env: { ...cleanEnv(), TMPDIR: work },
+			env: toolEnv({ TMPDIR: work }),
 			from: packageDir,
 			to: spec,
 		});
@@ -122,7 +132,7 @@ async function scanBuilt(tools: OfficialTools, sourceDir: string): Promise<numbe
 	const { packPackage } = await import('./lib/n8n');
 	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-scan-pack-'));
 	try {
-		return await scan(tools, packPackage(dest), sourceDir, cleanEnv());
+		return await scan(tools, packPackage(dest), sourceDir, toolEnv());
 	} finally {
 		fs.rmSync(dest, { recursive: true, force: true });
 	}
@@ -144,7 +154,7 @@ async function main(): Promise<number> {
 		const source = option(args, '--source') ?? REPO_ROOT;
 		if (!args[0]) return scanBuilt(tools, source);
 		const spec = fs.existsSync(args[0]) ? path.resolve(args[0]) : args[0];
-		return scan(tools, spec, source, cleanEnv());
+		return scan(tools, spec, source, toolEnv());
 	}
 	throw new Error('usage: official-checks.ts lint [--dir <package root>] | scan [--source <dir>] [<package spec>]');
 }
