@@ -31,7 +31,7 @@ export interface InstallerRegistry {
 	/** environment to add to n8n's processes (InstanceOptions.env) */
 	n8nEnv: Record<string, string>;
 	/** publishes the package (optionally as another version) to the local registry */
-	publish(opts?: { version?: string }): PublishedPackage;
+	publish(opts?: { version?: string }): Promise<PublishedPackage>;
 	stop(): Promise<void>;
 }
 

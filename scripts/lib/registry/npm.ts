@@ -1,5 +1,5 @@
 /** Running the machine's npm CLI with an environment of our choosing (never the global config). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 import { npmCli } from '../n8n/install';
 
@@ -29,6 +29,37 @@ export function runNpm(
 		);
 	}
 	return res.stdout;
+}
+
+/**
+ * `npm <args>` without blocking the event loop (a proxy or registry client in this process keeps
+ * answering meanwhile); rejects with npm's output when it fails. Resolves with stdout.
+ */
+export function runNpmAsync(
+	args: string[],
+	opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [npmCli(), ...args], {
+			cwd: opts.cwd,
+			env: opts.env ?? withoutNpmSettings(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(stdout);
+			else reject(new Error(`npm ${args[0]} failed (${signal ?? `exit ${code}`}):\n${stdout}\n${stderr}`));
+		});
+	});
 }
 
 /** The registry this machine's npm is configured with (`npm config get registry`), read at run time. */

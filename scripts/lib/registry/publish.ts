@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { buildPackage, packPackage, PACKAGE_NAME, REPO_ROOT } from '../n8n/package';
 import type { LocalRegistry } from './verdaccio';
-import { runNpm } from './npm';
+import { runNpmAsync } from './npm';
 
 export interface PublishedPackage {
 	name: string;
@@ -28,7 +28,10 @@ function currentVersion(): string {
  * has that version; the repository's package.json is never touched. Lifecycle scripts are off
  * (`--ignore-scripts`), as the repo's .npmrc has them: a prepublishOnly guard is for people.
  */
-export function publishPackage(registry: LocalRegistry, opts: { version?: string } = {}): PublishedPackage {
+export async function publishPackage(
+	registry: LocalRegistry,
+	opts: { version?: string } = {},
+): Promise<PublishedPackage> {
 	const stage = path.join(registry.dir, `publish-${Date.now()}`);
 	fs.mkdirSync(stage, { recursive: true });
 	const version = opts.version ?? currentVersion();
@@ -44,9 +47,9 @@ export function publishPackage(registry: LocalRegistry, opts: { version?: string
 		const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
 		fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, version }, null, 2));
 	}
-	runNpm(['publish', '--access', 'public', '--ignore-scripts'], { cwd, env: registry.npmEnv() });
+	await runNpmAsync(['publish', '--access', 'public', '--ignore-scripts'], { cwd, env: registry.npmEnv() });
 	const integrity = JSON.parse(
-		runNpm(['view', `${PACKAGE_NAME}@${version}`, 'dist.integrity', '--json'], { cwd: stage, env: registry.npmEnv() }),
+		await runNpmAsync(['view', `${PACKAGE_NAME}@${version}`, 'dist.integrity', '--json'], { cwd: stage, env: registry.npmEnv() }),
 	);
 	fs.rmSync(stage, { recursive: true, force: true });
 	return { name: PACKAGE_NAME, version, integrity };
