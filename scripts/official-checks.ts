@@ -6,12 +6,13 @@
  *     `n8n-node lint` (@n8n/node-cli) over a copy of the package's sources (nodes/, credentials/,
  *     package.json, tsconfig.json) with the CLI's default eslint.config.mjs: the config its strict
  *     mode (package.json n8n.strict) insists on, so nothing of ours softens its rules.
- *   official-checks.ts scan [--source <dir>] [<package spec>]
+ *   official-checks.ts scan [--source <dir>] [--registry <url>] [<package spec>]
  *     @n8n/scan-community-package on the package as published: the scanner's own download step
  *     (`npm pack <spec>`, so a name@version comes from the registry npm is pointed at and a .tgz
  *     path works too) and its two lint legs, the tarball's JavaScript and package.json, and the
  *     source (`--source`, default this repository: the commit provenance would point at). Without a
- *     spec the built package is published to a local registry first (scripts/lib/registry).
+ *     spec the built package is published (`npm publish`) to a local verdaccio first
+ *     (scripts/lib/registry) and scanned from there by name and version.
  *     The scanner's CLI itself cannot be used here: it reads package metadata and provenance
  *     attestations from the public registry by a fixed address, requires an npm provenance
  *     statement (only GitHub's OIDC can sign one) and downloads the attested source from GitHub,
@@ -127,14 +128,15 @@ async function scan(tools: OfficialTools, spec: string, sourceDir: string, npmEn
 	}
 }
 
-/** Without a spec: the built package packed into a temp folder. */
-async function scanBuilt(tools: OfficialTools, sourceDir: string): Promise<number> {
-	const { packPackage } = await import('./lib/n8n');
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-scan-pack-'));
+/** Without a spec: the built package, published to a local registry with `npm publish`. */
+async function scanPublished(tools: OfficialTools, sourceDir: string): Promise<number> {
+	const { publishPackage, startLocalRegistry } = await import('./lib/registry');
+	const registry = await startLocalRegistry({ uplink: false });
 	try {
-		return await scan(tools, packPackage(dest), sourceDir, toolEnv());
+		const published = await publishPackage(registry);
+		return await scan(tools, `${published.name}@${published.version}`, sourceDir, toolEnv({ npm_config_registry: registry.url }));
 	} finally {
-		fs.rmSync(dest, { recursive: true, force: true });
+		await registry.stop();
 	}
 }
 
@@ -143,20 +145,23 @@ function option(args: string[], name: string): string | undefined {
 	if (at < 0) return undefined;
 	const [, value] = args.splice(at, 2);
 	if (!value) throw new Error(`${name} needs a value`);
-	return path.resolve(value);
+	return value;
 }
 
 async function main(): Promise<number> {
 	const [command, ...args] = process.argv.slice(2);
 	const tools = await ensureOfficialTools();
-	if (command === 'lint') return lint(tools, option(args, '--dir') ?? REPO_ROOT);
+	if (command === 'lint') return lint(tools, path.resolve(option(args, '--dir') ?? REPO_ROOT));
 	if (command === 'scan') {
-		const source = option(args, '--source') ?? REPO_ROOT;
-		if (!args[0]) return scanBuilt(tools, source);
+		const source = path.resolve(option(args, '--source') ?? REPO_ROOT);
+		const registry = option(args, '--registry');
+		if (!args[0]) return scanPublished(tools, source);
 		const spec = fs.existsSync(args[0]) ? path.resolve(args[0]) : args[0];
-		return scan(tools, spec, source, toolEnv());
+		return scan(tools, spec, source, toolEnv(registry ? { npm_config_registry: registry } : {}));
 	}
-	throw new Error('usage: official-checks.ts lint [--dir <package root>] | scan [--source <dir>] [<package spec>]');
+	throw new Error(
+		'usage: official-checks.ts lint [--dir <package root>] | scan [--source <dir>] [--registry <url>] [<package spec>]',
+	);
 }
 
 main().then(

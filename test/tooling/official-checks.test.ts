@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { cleanEnv, ensureOfficialTools, npmCli, packPackage, REPO_ROOT } from '../../scripts/lib/n8n';
+import { cleanEnv, ensureOfficialTools, npmCli, PACKAGE_NAME, packPackage, REPO_ROOT } from '../../scripts/lib/n8n';
+import { runNpm, startLocalRegistry, type LocalRegistry } from '../../scripts/lib/registry';
 
 const SCRIPT = path.join(REPO_ROOT, 'scripts', 'official-checks.ts');
 const MINUTES = 60_000;
@@ -23,43 +24,52 @@ function officialChecks(...args: string[]) {
 }
 
 let work: string;
-let goodTarball: string;
+let registry: LocalRegistry | undefined;
 
 beforeAll(async () => {
 	await ensureOfficialTools();
 	work = fs.mkdtempSync(path.join(os.tmpdir(), 'official-checks-test-'));
-	goodTarball = packPackage(path.join(work, 'good'));
 }, 15 * MINUTES);
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+	await registry?.stop();
+	fs.rmSync(work, { recursive: true, force: true });
+});
 
-/** The built package, unpacked, changed by `edit` and packed again with tar (as npm lays it out). */
-function badTarball(edit: (dir: string) => void): string {
+/**
+ * The built package, unpacked, changed by `edit` and published as `version` to a local registry
+ * with `npm publish` (RELEASE_MODE=true: the release flow's pass through the guard).
+ */
+async function publishBad(version: string, edit: (dir: string) => void): Promise<LocalRegistry> {
+	const tarball = packPackage(path.join(work, 'packed'));
 	const dir = path.join(work, 'bad');
 	fs.mkdirSync(dir);
-	expect(spawnSync('tar', ['-xzf', goodTarball, '-C', dir]).status).toBe(0);
-	edit(path.join(dir, 'package'));
-	const tarball = path.join(work, 'bad.tgz');
-	expect(spawnSync('tar', ['-czf', tarball, '-C', dir, 'package']).status).toBe(0);
-	return tarball;
+	expect(spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']).status).toBe(0);
+	const pkgFile = path.join(dir, 'package.json');
+	fs.writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(pkgFile, 'utf8')), version }, null, 2));
+	edit(dir);
+	registry = await startLocalRegistry({ uplink: false });
+	runNpm(['publish', '--access', 'public'], { cwd: dir, env: { ...registry.npmEnv(), RELEASE_MODE: 'true' } });
+	return registry;
 }
 
-describe('@n8n/scan-community-package on the packed package', () => {
-	it('passes the package as built', () => {
-		const { status, output } = officialChecks('scan', goodTarball);
+describe('@n8n/scan-community-package on the package as published', () => {
+	it('passes the package as built (npm run test:official: published to a local registry, scanned by name)', () => {
+		const { status, output } = officialChecks('scan');
+		expect(output).toContain(`on ${PACKAGE_NAME}@`);
 		expect(output).toContain('passed: source');
 		expect(output).toContain('passed: published package');
 		expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
 	}, 5 * MINUTES);
 
-	it('fails, naming the rules, on a package reading process.env and declaring a runtime dependency', () => {
-		const tarball = badTarball((dir) => {
+	it('fails, naming the rules, on a published package reading process.env and declaring a runtime dependency', async () => {
+		const local = await publishBad('0.0.1', (dir) => {
 			fs.appendFileSync(path.join(dir, 'dist/nodes/OemIntegration/OemIntegration.node.js'), '\nexports.home = process.env.HOME;\n');
 			const pkgFile = path.join(dir, 'package.json');
 			const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
 			fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, dependencies: { lodash: '4.17.21' } }, null, 2));
 		});
-		const { status, output } = officialChecks('scan', tarball);
+		const { status, output } = officialChecks('scan', '--registry', local.url, `${PACKAGE_NAME}@0.0.1`);
 		expect(output).toContain('FAILED: published package');
 		expect(output).toContain('@n8n/community-nodes/no-restricted-globals');
 		expect(output).toContain('@n8n/community-nodes/no-runtime-dependencies');
