@@ -1,18 +1,18 @@
 /**
- * npm run test:package — checks the package exactly as npm would publish it.
+ * npm run test:package — checks the package exactly as npm would publish it, for what n8n's own
+ * tools do not check. `npm run lint` (n8n-node lint) and `npm run test:official`
+ * (@n8n/scan-community-package) cover the rest: runtime dependencies, overrides, install-time
+ * scripts, the package.json n8n section and keywords, usableAsTool, credential tests, and the
+ * community rules on the compiled JavaScript.
  *
  * Packs the built package (run `npm run build` first) into a temporary folder, unpacks it and:
- *  - lints it with the rule set of n8n's community package scanner (@n8n/scan-community-package
- *    0.32.0, reproduced in scripts/lib/scanner-rules.mjs with our own eslint and plugins): the
- *    tarball's compiled JS and package.json, and, like the scanner's second leg on the provenance-attested source, the
- *    repository's nodes/, credentials/ and package.json. The scanner disables inline
- *    eslint-disable comments, so we do too;
  *  - checks the tarball holds only dist/ (nodes and credentials), README.md, LICENSE and
- *    package.json, that source maps only refer to relative paths, that there are no runtime
- *    dependencies and that every file in the package.json `n8n` section is in it;
+ *    package.json, that source maps only refer to relative paths, that there are no bundled or
+ *    optional dependencies and that every file in the package.json `n8n` section is in it;
  *  - requires the node and the credential from the unpacked folder, where only n8n-workflow and
  *    the modules n8n provides to community nodes can be resolved, and checks their names, the
- *    AI tool flag, the icons beside the compiled files and the codex file beside the node.
+ *    polling trigger, the icons beside the compiled files and the codex file beside the node.
+ * The scanner lints files and the CLI lints sources; neither unpacks and loads the package.
  *
  * Exits non-zero with the list of problems.
  */
@@ -20,15 +20,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import { ESLint, Linter } from 'eslint';
 
 import { CREDENTIAL_TYPE } from '../credentials/MspcOemApi.credentials';
 
 const ROOT = path.resolve(__dirname, '..');
-/** The nodes the package must hold, by name: the action node is an AI tool, the trigger polls. */
-const NODES: Record<string, { tool?: boolean; polling?: boolean }> = {
-	oemIntegration: { tool: true },
+/** The nodes the package must hold, by name: the trigger polls. */
+const NODES: Record<string, { polling?: boolean }> = {
+	oemIntegration: {},
 	mspcOemTrigger: { polling: true },
 };
 const CREDENTIAL_NAME = CREDENTIAL_TYPE;
@@ -48,41 +46,6 @@ function walk(dir: string, base = dir): string[] {
 	});
 }
 
-// The community rules plugin is an ES module: a native import() (which TypeScript would otherwise
-// compile to require()) loads it on every Node 20, not only where require() of ES modules works.
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
-
-/** The scanner's flat config: its rule set (scripts/lib/scanner-rules.mjs) and its parsers. */
-async function scanConfig(): Promise<Linter.Config[]> {
-	const { scannerRules } = await importModule(pathToFileURL(path.join(__dirname, 'lib', 'scanner-rules.mjs')).href);
-	const parser = require('@typescript-eslint/parser') as Linter.Parser;
-	return [
-		...(scannerRules({
-			packageJson: ['package.json'],
-			credentials: ['**/credentials/**/*.ts'],
-			nodes: ['**/nodes/**/*.ts'],
-		}) as Linter.Config[]),
-		{ files: ['**/*.json'], languageOptions: { parser } },
-		{ files: ['**/*.ts'], languageOptions: { parser } },
-	];
-}
-
-async function lint(label: string, cwd: string, files: string[]) {
-	const eslint = new ESLint({
-		cwd,
-		allowInlineConfig: false,
-		overrideConfigFile: true,
-		overrideConfig: await scanConfig(),
-	});
-	const results = await eslint.lintFiles(files.map((file) => path.join(cwd, file)));
-	const failing = results.filter((result) => result.errorCount > 0);
-	console.log(`lint (${label}): ${results.length} files, ${failing.length} with errors`);
-	if (failing.length > 0) {
-		const formatter = await eslint.loadFormatter('stylish');
-		problem(`scanner rules fail on the ${label}:${await formatter.format(failing)}`);
-	}
-}
-
 function checkContents(dir: string, files: string[], pkg: Record<string, any>) {
 	const allowed = /^(package\.json|README\.md|LICENSE|dist\/(nodes|credentials)\/.+)$/;
 	for (const file of files) if (!allowed.test(file)) problem(`unexpected file in the tarball: ${file}`);
@@ -99,21 +62,12 @@ function checkContents(dir: string, files: string[], pkg: Record<string, any>) {
 			}
 		}
 	}
-	if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) {
-		problem(`runtime dependencies are not allowed: ${Object.keys(pkg.dependencies).join(', ')}`);
-	}
-	for (const key of ['bundledDependencies', 'bundleDependencies', 'optionalDependencies', 'overrides']) {
+	// The scanner's no-runtime-dependencies rule looks at "dependencies" only.
+	for (const key of ['bundledDependencies', 'bundleDependencies', 'optionalDependencies']) {
 		if (pkg[key]) problem(`package.json has "${key}"`);
 	}
-	const scripts = Object.keys(pkg.scripts ?? {}).filter((name) =>
-		/^(pre|post)?install$|^prepare$/.test(name),
-	);
-	if (scripts.length > 0) problem(`install-time scripts run on users' machines: ${scripts.join(', ')}`);
 	const n8n = pkg.n8n ?? {};
-	if (n8n.n8nNodesApiVersion !== 1) problem('package.json n8n.n8nNodesApiVersion is not 1');
-	if (!(pkg.keywords ?? []).includes('n8n-community-node-package')) {
-		problem('package.json keywords lack n8n-community-node-package');
-	}
+	// n8n's package.json rules check the n8n section is there, not that its files were packed.
 	for (const section of ['nodes', 'credentials']) {
 		const listed: string[] = n8n[section] ?? [];
 		if (listed.length === 0) problem(`package.json n8n.${section} is empty`);
@@ -165,7 +119,6 @@ function checkLoading(dir: string, pkg: Record<string, any>) {
 			const expected = NODES[description.name];
 			if (!expected) problem(`${rel}: description.name is ${description.name}, expected one of ${Object.keys(NODES).join(', ')}`);
 			else found.add(description.name);
-			if (expected?.tool && description.usableAsTool !== true) problem(`${rel}: description.usableAsTool is not true`);
 			if (expected?.polling && (description.polling !== true || typeof node.poll !== 'function')) {
 				problem(`${rel}: is not a polling trigger (description.polling and a poll method)`);
 			}
@@ -189,7 +142,6 @@ function checkLoading(dir: string, pkg: Record<string, any>) {
 		try {
 			const credential = loadClass(file);
 			if (credential.name !== CREDENTIAL_NAME) problem(`${rel}: name is ${credential.name}, expected ${CREDENTIAL_NAME}`);
-			if (!credential.test) problem(`${rel}: has no credential test`);
 			checkIcons(rel, file, credential.icon);
 		} catch (error) {
 			problem(`${rel} does not load: ${(error as Error).message.split('\n')[0]}`);
@@ -211,13 +163,6 @@ async function main() {
 		const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 
 		checkContents(dir, files, pkg);
-		// The scanner's two legs: the tarball's compiled JS and package.json, and the source.
-		await lint('tarball', dir, files.filter((f) => f.endsWith('.js') || f === 'package.json'));
-		const sources = ['nodes', 'credentials']
-			.flatMap((folder) => walk(path.join(ROOT, folder)).map((f) => `${folder}/${f}`))
-			.filter((f) => /\.(js|ts|json)$/.test(f))
-			.concat('package.json');
-		await lint('source', ROOT, sources);
 		checkLoading(dir, pkg);
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });

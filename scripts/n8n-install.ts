@@ -1,9 +1,10 @@
 /**
- * Installs pinned n8n versions into the cache folder, once (see scripts/lib/n8n/install.ts).
+ * Installs pinned n8n versions and n8n's community-package tools into the cache folder, once
+ * (see scripts/lib/n8n/install.ts).
  *
  *   npm run n8n:install -- [version ...]   # no version: every supported one (versions.ts)
  */
-import { ensureN8n, SUPPORTED_N8N_VERSIONS } from './lib/n8n';
+import { ensureN8n, ensureOfficialTools, SUPPORTED_N8N_VERSIONS } from './lib/n8n';
 
 function log(msg: string): void {
 	process.stderr.write(`[n8n-install] ${msg}\n`);
@@ -16,6 +17,7 @@ const versions = process.argv.slice(2).length ? process.argv.slice(2) : [...SUPP
 		const inst = await ensureN8n(v);
 		log(`n8n@${v} ready in ${inst.dir} (${Math.round((Date.now() - t) / 1000)}s this run)`);
 	}
+	log(`n8n's community-package tools ready in ${(await ensureOfficialTools()).dir}`);
 })().catch((err) => {
 	log(String(err instanceof Error ? err.message : err));
 	process.exit(1);

