@@ -58,13 +58,16 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 	];
 }
 
-/** What one run did at the sandbox, and the least time the limit allows it from its first request. */
+/** What one run did at the sandbox, and the least time the limit allows its requests from the first one. */
 export function p4Counts(requests: RecordedRequest[], shape: P4Shape) {
 	const updated = new Set(requests.filter((r) => r.method === 'PATCH' && r.status === 200).map((r) => r.path));
 	const refused = requests.filter((r) => r.status === 429);
 	const firstAt = Math.min(...requests.map((r) => r.at));
 	const windowMs = shape.windowSeconds * 1000;
-	const bursts = Math.ceil(shape.items / shape.requests);
+	// The requests the API counted: this node's Integration: Update also reads the stored keys once
+	// (its write guard), one request more than the HTTP Request node sends.
+	const counted = requests.length - refused.length;
+	const bursts = Math.ceil(counted / shape.requests);
 	// Sliding: the last burst can go one window after the one before it; fixed: at the start of its
 	// window of the clock.
 	const floorMs = shape.fixed ? (Math.floor(firstAt / windowMs) + bursts - 1) * windowMs - firstAt : (bursts - 1) * windowMs;
@@ -124,9 +127,11 @@ export function p4Report(shapes: P4Shape[], rows: Record<string, P4Row>, runs: n
 		'',
 		'The sandbox allows so many requests per window per client address and answers the rest 429',
 		'with Retry-After (whole seconds, rounded up): a sliding window, or a fixed one counted per window',
-		'of the clock. "Least" is the least time the limit allows from the first request (sliding: one',
-		'window per burst of the quota after the first; fixed: up to the start of the window the last',
-		'burst can go in); "× least" is the node\'s time (its executionTime in the run data) over it; the',
+		'of the clock. "Least" is the least time the limit allows the requests the API counted, from the',
+		'first (sliding: one window per burst of the quota after the first; fixed: up to the start of the',
+		'window the last burst can go in). This node\'s update also reads the stored keys once (its write',
+		'guard): 1,001 requests for 1,000 items, one window more than 1,000 at these exact multiples of',
+		'the quota. "× least" is the node\'s time (its executionTime in the run data) over it; the',
 		'execution\'s (startedAt → stoppedAt) adds the Code node that makes the items. "429s after',
 		'the first episode": refusals of requests that reached the API after the first pause began.',
 		`"All done": runs (of ${runs}) where every item succeeded. Medians.`,
