@@ -11,8 +11,8 @@
  *     through REST, runs on the worker with the installed node (main log: enqueued; worker log:
  *     started; the sandbox holds the update);
  *   - `DELETE /rest/community-packages` on the main publishes `community-package-uninstall`: the
- *     worker deletes its copy and unloads the nodes; the still-active workflow then fails on the
- *     worker for want of the node.
+ *     worker deletes its copy and unloads the nodes. The workflow stays active, but its webhook
+ *     now fails on the main (500, unrecognized node type) and nothing reaches the worker.
  *
  * Environment: N8N_QUEUE_VERSIONS (default 2.8.4), N8N_E2E_CACHE, N8N_E2E_KEEP=1,
  * N8N_E2E_BOOT_TIMEOUT_MS.
@@ -79,8 +79,8 @@ describe.each(VERSIONS)('n8n %s in queue mode: Community Nodes installer', (vers
 		return { status: res.status, data: (res.body?.data ?? res.body) as T };
 	}
 
-	/** One call to the production webhook; the answer and the execution it made. */
-	async function callWebhook(n: number, apiKey: string): Promise<{ status: number; body: any; executionId: string }> {
+	/** One call to the production webhook; the answer and the executions it made. */
+	async function callWebhook(n: number, apiKey: string): Promise<{ status: number; body: any; executionIds: string[] }> {
 		const before = new Set(workflowExecutions());
 		const res = await fetch(`${main().url}/webhook/${wf.WEBHOOK_PATH}`, {
 			method: 'POST',
@@ -95,9 +95,7 @@ describe.each(VERSIONS)('n8n %s in queue mode: Community Nodes installer', (vers
 		} catch {
 			/* not JSON */
 		}
-		const fresh = workflowExecutions().filter((id) => !before.has(id));
-		expect(fresh).toHaveLength(1);
-		return { status: res.status, body, executionId: fresh[0] };
+		return { status: res.status, body, executionIds: workflowExecutions().filter((id) => !before.has(id)) };
 	}
 
 	function workflowExecutions(): string[] {
@@ -204,14 +202,16 @@ describe.each(VERSIONS)('n8n %s in queue mode: Community Nodes installer', (vers
 		const t = Date.now();
 		const answer = await callWebhook(1, 'installed-by-n8n');
 		timings.webhookRun = Date.now() - t;
-		expect({ status: answer.status, body: answer.body }).toEqual({
+		expect({ status: answer.status, body: answer.body, executions: answer.executionIds.length }).toEqual({
 			status: 200,
 			body: { id: wf.integrationId(1), vendorId: '900001' },
+			executions: 1,
 		});
 		const stored = sandbox!.state().integrations.find((i) => i.id === wf.integrationId(1));
 		expect(stored?.credentials['api key']).toBe('installed-by-n8n');
-		expect(execution(answer.executionId)).toEqual({ status: 'success', finished: true });
-		expect(cluster!.ranOn(answer.executionId)).toEqual({ enqueuedByMain: true, startedBy: [worker().name] });
+		const [id] = answer.executionIds;
+		expect(execution(id)).toEqual({ status: 'success', finished: true });
+		expect(cluster!.ranOn(id)).toEqual({ enqueuedByMain: true, startedBy: [worker().name] });
 		expect(cluster!.mainStartedNone()).toBe(true);
 	}, TEST_TIMEOUT_MS);
 
@@ -230,11 +230,16 @@ describe.each(VERSIONS)('n8n %s in queue mode: Community Nodes installer', (vers
 		expect(installedIn(worker().instance)).toBeUndefined();
 		expect((await rest('GET', '/rest/community-packages')).data).toEqual([]);
 
-		// the workflow stays active (n8n does not deactivate it); its next run fails on the worker
+		// the workflow stays active (n8n does not deactivate it), but the main no longer knows the
+		// node: its webhook answers 500 and enqueues nothing
+		const started = worker().startedExecutions().length;
 		const answer = await callWebhook(2, 'after-uninstall');
-		expect(answer.status).toBeGreaterThanOrEqual(400);
-		expect(execution(answer.executionId).status).toBe('error');
-		expect(cluster!.ranOn(answer.executionId)).toEqual({ enqueuedByMain: true, startedBy: [worker().name] });
+		expect({ status: answer.status, message: answer.body?.message, executions: answer.executionIds }).toEqual({
+			status: 500,
+			message: `Unrecognized node type: ${NODE_TYPE}`,
+			executions: [],
+		});
+		expect(worker().startedExecutions().length).toBe(started);
 		const stored = sandbox!.state().integrations.find((i) => i.id === wf.integrationId(2));
 		expect(stored?.credentials['api key']).toBe('initial');
 	}, TEST_TIMEOUT_MS);
