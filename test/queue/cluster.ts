@@ -1,14 +1,19 @@
 /**
- * n8n in queue mode: the environment every process shares (Postgres, Redis/Bull), and `n8n worker`
- * processes. A worker is an N8nInstance of its own (own N8N_USER_FOLDER with our package in
- * `.n8n/nodes`, own task-broker port, like a worker on another machine); only the command differs,
- * so the main's `start()` and the CLI imports come from the harness unchanged.
+ * n8n in queue mode: the environment every process shares (Postgres, Redis/Bull), `n8n worker`
+ * processes, and a QueueCluster that starts the services and a main with its workers. A worker is
+ * an N8nInstance of its own (own N8N_USER_FOLDER, own task-broker port, own npm cache, like a
+ * worker on another machine); only the command differs, so the main's `start()` and the CLI
+ * imports come from the harness unchanged. Our package is unpacked into every user folder's
+ * `.n8n/nodes` as users install it by hand, or into none (`withPackage: false`) for a test that
+ * installs it through n8n's Community Nodes installer.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-import { freePort, N8nInstance } from '../../scripts/lib/n8n';
-import type { RunningPostgres, RunningRedis } from './services';
+import { freePort, N8nInstance, packPackage } from '../../scripts/lib/n8n';
+import { ensureServerPackages, startPostgres, startRedis, type RunningPostgres, type RunningRedis } from './services';
 
 const READY_TIMEOUT_MS = Number(process.env.N8N_E2E_BOOT_TIMEOUT_MS ?? 180_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,5 +177,95 @@ export class QueueWorker {
 	startedExecutions(all = true): string[] {
 		const text = all ? this.instance.logText() : this.log();
 		return [...text.matchAll(/Worker started execution (\d+) \(job /g)].map((m) => m[1]);
+	}
+}
+
+export interface QueueClusterOptions {
+	version: string;
+	workerNames: string[];
+	concurrency: number;
+	timings?: QueueTimings;
+	/** our package packed and unpacked into every process's nodes folder (default), or none */
+	withPackage?: boolean;
+	/** extra environment of every process (the main's and the workers') */
+	env?: Record<string, string>;
+}
+
+/** Postgres, Redis, one main and its workers (created, not started: CLI imports may come first). */
+export class QueueCluster {
+	private constructor(
+		readonly pg: RunningPostgres,
+		readonly redis: RunningRedis,
+		readonly main: N8nInstance,
+		readonly workers: QueueWorker[],
+		/** temp folder of the cluster: the packed package, each process's npm cache */
+		private readonly dir: string,
+	) {}
+
+	static async create(opts: QueueClusterOptions): Promise<QueueCluster> {
+		const bins = ensureServerPackages();
+		const [pgStarted, redisStarted] = await Promise.allSettled([startPostgres(bins.postgresBin), startRedis(bins.redisServer)]);
+		if (pgStarted.status === 'rejected' || redisStarted.status === 'rejected') {
+			await Promise.allSettled([pgStarted, redisStarted].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+			throw pgStarted.status === 'rejected' ? pgStarted.reason : (redisStarted as PromiseRejectedResult).reason;
+		}
+		const [pg, redis] = [pgStarted.value, redisStarted.value];
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-cluster-'));
+		const created: N8nInstance[] = [];
+		try {
+			const tarball = opts.withPackage === false ? false : packPackage(path.join(dir, 'pack'));
+			const env = { ...queueEnv(pg, redis, opts.timings), ...opts.env };
+			// each process runs npm (the installer) with a cache of its own, as on separate machines
+			const instance = async (name: string, extra: Record<string, string> = {}) => {
+				const inst = await N8nInstance.create({
+					version: opts.version,
+					tarball,
+					logLevel: 'info',
+					env: { ...env, ...extra, npm_config_cache: path.join(dir, 'npm-cache', name) },
+				});
+				created.push(inst);
+				return inst;
+			};
+			const main = await instance('main', MAIN_ENV);
+			const workers: QueueWorker[] = [];
+			for (const name of opts.workerNames) workers.push(new QueueWorker(name, await instance(name), opts.concurrency));
+			return new QueueCluster(pg, redis, main, workers, dir);
+		} catch (error) {
+			await Promise.allSettled(created.map((i) => i.dispose()));
+			await Promise.allSettled([redis.stop(), pg.stop()]);
+			fs.rmSync(dir, { recursive: true, force: true });
+			throw error;
+		}
+	}
+
+	/** Starts the main, then the workers; boot times in ms. */
+	async start(): Promise<{ mainBoot: number; workersBoot: number }> {
+		let t = Date.now();
+		await this.main.start();
+		const mainBoot = Date.now() - t;
+		t = Date.now();
+		await Promise.all(this.workers.map((w) => w.start()));
+		return { mainBoot, workersBoot: Date.now() - t };
+	}
+
+	/** Whether the main logged enqueueing this execution, and which workers logged starting it. */
+	ranOn(executionId: string): { enqueuedByMain: boolean; startedBy: string[] } {
+		return {
+			enqueuedByMain: this.main.logText().includes(`Enqueued execution ${executionId} (job `),
+			startedBy: this.workers.filter((w) => w.startedExecutions().includes(executionId)).map((w) => w.name),
+		};
+	}
+
+	/** The main ran no execution itself. */
+	mainStartedNone(): boolean {
+		return !/Worker started execution/.test(this.main.logText());
+	}
+
+	/** Stops every process and service; removes the temp folders (user folders kept when N8N_E2E_KEEP=1). */
+	async stop(): Promise<void> {
+		await Promise.allSettled(this.workers.map((w) => w.stop()));
+		await Promise.allSettled([this.main, ...this.workers.map((w) => w.instance)].map((i) => i.dispose()));
+		await Promise.allSettled([this.redis.stop(), this.pg.stop()]);
+		fs.rmSync(this.dir, { recursive: true, force: true });
 	}
 }

@@ -18,14 +18,11 @@
  * Environment: N8N_QUEUE_VERSIONS (comma-separated n8n versions; default 2.8.4), N8N_E2E_CACHE,
  * N8N_E2E_KEEP=1 (keep the n8n user folders and their logs), N8N_E2E_BOOT_TIMEOUT_MS.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startSandbox, type RunningSandbox } from '../../sandbox';
-import { ensureN8n, N8nInstance, packPackage, PRIMARY_N8N_VERSION, versionsFromEnv } from '../../scripts/lib/n8n';
-import { MAIN_ENV, QueueWorker, queueEnv, type QueueTimings } from './cluster';
-import { ensureServerPackages, startPostgres, startRedis, type RunningPostgres, type RunningRedis } from './services';
+import { ensureN8n, PRIMARY_N8N_VERSION, versionsFromEnv } from '../../scripts/lib/n8n';
+import { QueueCluster, type QueueTimings, type QueueWorker } from './cluster';
 import * as wf from './workflow';
 
 const VERSIONS = versionsFromEnv('N8N_QUEUE_VERSIONS', [PRIMARY_N8N_VERSION]);
@@ -85,12 +82,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
-	let pg: RunningPostgres | undefined;
-	let redis: RunningRedis | undefined;
+	let cluster: QueueCluster | undefined;
 	let sandbox: RunningSandbox | undefined;
-	let main: N8nInstance | undefined;
-	const workers: QueueWorker[] = [];
-	let packDir: string | undefined;
 	let flatted: { parse(text: string): any };
 	const timings: Record<string, number> = {};
 	let suiteStarted = 0;
@@ -103,45 +96,28 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 
 	beforeAll(async () => {
 		let t = Date.now();
-		const bins = ensureServerPackages();
-		[pg, redis] = await Promise.all([startPostgres(bins.postgresBin), startRedis(bins.redisServer)]);
+		cluster = await QueueCluster.create({
+			version,
+			workerNames: ['worker-1', 'worker-2'],
+			concurrency: WORKER_CONCURRENCY,
+			timings: TIMINGS,
+		});
 		sandbox = await startSandbox({ seed: wf.queueSeed(INTEGRATIONS) });
-		timings.services = Date.now() - t;
+		flatted = require(path.join(cluster.main.install.nodeModules, 'flatted'));
+		timings.servicesPackAndUnpack = Date.now() - t;
 
 		t = Date.now();
-		packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-pack-'));
-		const tarball = packPackage(packDir);
-		const env = queueEnv(pg, redis, TIMINGS);
-		main = await N8nInstance.create({ version, tarball, logLevel: 'info', env: { ...env, ...MAIN_ENV } });
-		for (const name of ['worker-1', 'worker-2']) {
-			const instance = await N8nInstance.create({ version, tarball, logLevel: 'info', env });
-			workers.push(new QueueWorker(name, instance, WORKER_CONCURRENCY));
-		}
-		flatted = require(path.join(main.install.nodeModules, 'flatted'));
-		timings.packAndUnpack = Date.now() - t;
-
-		t = Date.now();
-		await main.importCredentials([wf.credential(sandbox)]);
-		await main.importWorkflows([wf.webhookWorkflow()]);
-		await main.activateWorkflows([wf.WORKFLOW_ID]);
+		await cluster.main.importCredentials([wf.credential(sandbox)]);
+		await cluster.main.importWorkflows([wf.webhookWorkflow()]);
+		await cluster.main.activateWorkflows([wf.WORKFLOW_ID]);
 		timings.cliImports = Date.now() - t;
 
-		t = Date.now();
-		await main.start();
-		timings.mainBoot = Date.now() - t;
-		t = Date.now();
-		await Promise.all(workers.map((w) => w.start()));
-		timings.workersBoot = Date.now() - t;
+		Object.assign(timings, await cluster.start());
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await Promise.allSettled(workers.map((w) => w.stop()));
-		const keep = process.env.N8N_E2E_KEEP === '1';
-		for (const w of workers) if (!keep) fs.rmSync(w.instance.userFolder, { recursive: true, force: true });
-		await main?.dispose();
+		await cluster?.stop();
 		await sandbox?.stop();
-		await Promise.allSettled([redis?.stop(), pg?.stop()]);
-		if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
 		timings.total = Date.now() - suiteStarted;
 		// eslint-disable-next-line no-console
 		console.log(`n8n ${version} queue mode timings (ms): ${JSON.stringify(timings)}`);
@@ -150,13 +126,14 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 	// ------------------------------------------------------------------------------------------
 	// helpers
 
-	const worker = (i: number) => workers[i];
+	const workers = () => cluster!.workers;
+	const worker = (i: number) => workers()[i];
 
 	/** Fires every call at once at the production webhook; resolves with each answer. */
 	function fire(calls: Call[]): Promise<Answer[]> {
 		return Promise.all(
 			calls.map(async (call) => {
-				const res = await fetch(`${main!.url}/webhook/${wf.WEBHOOK_PATH}`, {
+				const res = await fetch(`${cluster!.main.url}/webhook/${wf.WEBHOOK_PATH}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify({ integration: wf.integrationId(call.n), apiKey: call.apiKey }),
@@ -179,7 +156,7 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 
 	/** The workflow's executions as stored in Postgres (the request and our node's output decoded). */
 	function executions(): StoredExecution[] {
-		const rows = pg!.rows<{ id: string; status: string; mode: string; finished: boolean; stoppedAt: string | null; data: string }>(
+		const rows = cluster!.pg.rows<{ id: string; status: string; mode: string; finished: boolean; stoppedAt: string | null; data: string }>(
 			`SELECT e.id::text AS id, e.status, e.mode, e.finished, e."stoppedAt", d.data
 			 FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
 			 WHERE e."workflowId" = '${wf.WORKFLOW_ID}' ORDER BY e.id`,
@@ -252,13 +229,11 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 
 	/** Every execution was enqueued by the main and started by exactly one worker, never the main. */
 	function expectRanOnWorkers(stored: StoredExecution[]): void {
-		const mainLog = main!.logText();
-		const started = workers.map(startedBy);
 		for (const e of stored) {
-			expect({ id: e.id, enqueued: mainLog.includes(`Enqueued execution ${e.id} (job `) }).toEqual({ id: e.id, enqueued: true });
-			expect({ id: e.id, workers: started.filter((s) => s.has(e.id)).length }).toEqual({ id: e.id, workers: 1 });
+			const { enqueuedByMain, startedBy: on } = cluster!.ranOn(e.id);
+			expect({ id: e.id, enqueuedByMain, workers: on.length }).toEqual({ id: e.id, enqueuedByMain: true, workers: 1 });
 		}
-		expect(mainLog).not.toMatch(/Worker started execution/);
+		expect(cluster!.mainStartedNone()).toBe(true);
 	}
 
 	// ------------------------------------------------------------------------------------------
@@ -276,7 +251,7 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		expectStoredSuccess(stored, answers);
 		expectRanOnWorkers(stored);
 		// 12 executions at once, 5 slots per worker: both must have taken some
-		for (const w of workers) {
+		for (const w of workers()) {
 			expect({ worker: w.name, ran: stored.filter((e) => startedBy(w).has(e.id)).length > 0 }).toEqual({
 				worker: w.name,
 				ran: true,
@@ -288,11 +263,11 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		sandbox!.setFaults({ latencyMs: 4000 });
 		const [w1, w2] = [worker(0), worker(1)];
 		const before = executions();
-		const startedBefore = workers.map((w) => startedBy(w).size);
+		const startedBefore = workers().map((w) => startedBy(w).size);
 		const batchA = fire(calls('term-a', 1, 8));
 		// all eight in flight, some of them on worker 1
 		await waitFor('8 executions started', () => {
-			const now = workers.map((w, i) => startedBy(w).size - startedBefore[i]);
+			const now = workers().map((w, i) => startedBy(w).size - startedBefore[i]);
 			return now[0] + now[1] === 8 && now[0] > 0;
 		});
 		const w1Running = new Set([...startedBy(w1)].slice(startedBefore[0]));
@@ -322,11 +297,11 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		sandbox!.setFaults({ latencyMs: 6000 });
 		const [w1, w2] = [worker(0), worker(1)];
 		const before = executions();
-		const startedBefore = workers.map((w) => startedBy(w).size);
+		const startedBefore = workers().map((w) => startedBy(w).size);
 		const batchC = fire(calls('kill-c', 1, 10));
 		// ten executions, five slots per worker: both full, every execution marked running
 		await waitFor('10 executions running', () => {
-			const now = workers.map((w, i) => startedBy(w).size - startedBefore[i]);
+			const now = workers().map((w, i) => startedBy(w).size - startedBefore[i]);
 			if (now[0] + now[1] !== 10 || now[0] === 0 || now[1] === 0) return false;
 			const fresh = newSince(before);
 			return fresh.length === 10 && fresh.every((e) => e.status === 'running');
