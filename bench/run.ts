@@ -7,6 +7,8 @@
  *   BENCH_QUICK=1 BENCH_RUNS=1 npm run bench       # smoke run: small sizes, bench/RESULTS.quick.md
  *   BENCH_ONLY=P1,P2 BENCH_N8N_VERSION=2.41.1 BENCH_OUT=RESULTS.2.41.1.md npm run bench
  *
+ * P5 (the trigger's polls in a running n8n) is bench/trigger.ts; bench/list-parse.ts is P3's path outside n8n.
+ *
  * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
  * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
  * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS (the 10 s shapes; default 1000),
