@@ -28,7 +28,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE } from '../scripts/lib/n8n';
+import { CREDENTIAL_TYPE, N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/n8n';
 import { manyVendors } from '../scripts/lib/fixtures';
 import { groupCpuMs, procStatusKb } from './proc';
 
@@ -36,7 +36,6 @@ const env = (name: string) => process.env[name]?.trim() || undefined;
 const SIZES = (env('BENCH_SIZES') ?? '10000,100000').split(',').map(Number);
 const POLLS = Number(env('BENCH_POLLS') ?? 10);
 const LATENCY_MS = 20;
-const TRIGGER_TYPE = NODE_TYPE.replace(/\.oemIntegration$/, '.oemIntegrationTrigger');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => {
@@ -102,7 +101,7 @@ function workflow(contender: Contender, size: number, sandbox: Sandbox, seconds:
 	const nodes =
 		contender === 'ours'
 			? [
-					node('Trigger', TRIGGER_TYPE, 1, { event: 'vendorAdded', pollTimes: pollTimes(seconds) }, {
+					node('Trigger', TRIGGER_NODE_TYPE, 1, { event: 'vendorAdded', pollTimes: pollTimes(seconds) }, {
 						credentials: { [CREDENTIAL_TYPE]: { id: 'benchTrigger', name: 'benchTrigger' } },
 					}),
 					node('Received', 'n8n-nodes-base.noOp', 1, {}),

@@ -24,7 +24,7 @@ import {
 	CREDENTIAL_TYPE,
 	ensureN8n,
 	N8nInstance,
-	PACKAGE_NAME,
+	TRIGGER_NODE_TYPE,
 	REPO_ROOT,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_CREDENTIAL_NAME,
@@ -39,7 +39,6 @@ const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
 const WAIT_MS = 90_000;
-const TRIGGER_TYPE = `${PACKAGE_NAME}.mspcOemTrigger`;
 /**
  * Poll every 5 seconds: twelve custom poll times, each once a minute at its own second (n8n
  * refuses a single cron expression that fires more than once a minute; 2.41 checks that the
@@ -60,7 +59,7 @@ function triggerWorkflow(id: string, parameters: Record<string, unknown>) {
 			{
 				id: `${id}-trigger`,
 				name: 'MSPC OEM Trigger',
-				type: TRIGGER_TYPE,
+				type: TRIGGER_NODE_TYPE,
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: { pollTimes: EVERY_5_SECONDS, ...parameters },
@@ -165,7 +164,7 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 			},
 		]);
 		const example = loadExample(EXAMPLE.file);
-		const trigger = example.nodes.find((node: { type: string }) => node.type === TRIGGER_TYPE);
+		const trigger = example.nodes.find((node: { type: string }) => node.type === TRIGGER_NODE_TYPE);
 		trigger.parameters.pollTimes = EVERY_5_SECONDS;
 		if (!upsert) {
 			// Until the node has Integration: Create or Update, the example's copy runs with Create

@@ -17,9 +17,10 @@ import {
 } from 'n8n-workflow';
 
 import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
+import { TRIGGER_NODE_TYPE } from '../../scripts/lib/n8n/package';
 import { TestCredentialsHelper, TestNodeTypes } from './workflow';
 
-export const TRIGGER_TYPE = 'n8n-nodes-mspc-oem.mspcOemTrigger';
+export const TRIGGER_TYPE = TRIGGER_NODE_TYPE;
 export const TRIGGER_NAME = 'MSPC OEM Trigger';
 
 /** A credentials helper that can hold each request back until the test lets it go. */

@@ -13,6 +13,8 @@ export const PACKAGE_NAME = 'n8n-nodes-mspc-oem';
 export const NODE_TYPE = `${PACKAGE_NAME}.oemIntegration`;
 /** The AI-tool variant n8n derives from `usableAsTool`. */
 export const TOOL_NODE_TYPE = `${NODE_TYPE}Tool`;
+/** Not `${NODE_TYPE}Trigger`: n8n's node picker would fold the trigger into the action node's entry. */
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.mspcOemTrigger`;
 export { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 
 function runNpm(args: string[], cwd: string, timeoutMs = 300_000): string {
