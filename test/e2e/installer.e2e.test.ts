@@ -105,7 +105,7 @@ describe.each(VERSIONS)('Community Nodes installer, n8n %s', (version) => {
 	};
 	const ours = (names: string[]) => names.includes(NODE_TYPE) && names.includes(TRIGGER_NODE_TYPE);
 	const nodeTypes = (expectOurs: boolean) => typeNames('nodes', (names) => ours(names) === expectOurs);
-	/** What the editor asks after the push message of an install or update. */
+	/** What the editor asks after the push message of an install or update: the descriptions' names (without the package prefix). */
 	const nodeDescriptions = async () => {
 		const res = await rest<Array<{ name: string }>>('POST', '/rest/node-types', {
 			nodeInfos: [NODE_TYPE, TRIGGER_NODE_TYPE].map((name) => ({ name, version: 1 })),
@@ -176,7 +176,7 @@ describe.each(VERSIONS)('Community Nodes installer, n8n %s', (version) => {
 		);
 		expect(installedVersionOnDisk()).toBe(FIRST);
 
-		expect((await nodeDescriptions()).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE]);
+		expect((await nodeDescriptions()).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE].map((type) => type.slice(`${PACKAGE_NAME}.`.length)));
 		expect(await nodeTypes(true)).toEqual(expect.arrayContaining([NODE_TYPE, TRIGGER_NODE_TYPE]));
 		expect(await typeNames('credentials', (names) => names.includes(CREDENTIAL_TYPE))).toContain(CREDENTIAL_TYPE);
 		expect(await installedPackages()).toEqual([expect.objectContaining({ packageName: PACKAGE_NAME, installedVersion: FIRST })]);

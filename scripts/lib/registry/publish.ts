@@ -26,7 +26,7 @@ function currentVersion(): string {
  * repository's version: `npm publish` in the repository itself. With another version: from a
  * copy (the files `npm pack` takes, unpacked into the registry's temp folder) whose package.json
  * has that version; the repository's package.json is never touched. Lifecycle scripts are off
- * (`--ignore-scripts`), as the repo's .npmrc has them: a prepublishOnly guard is for people.
+ * (`--ignore-scripts`, as the repo's .npmrc already sets): a prepublishOnly guard is for people.
  */
 export async function publishPackage(
 	registry: LocalRegistry,
