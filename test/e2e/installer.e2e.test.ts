@@ -28,6 +28,7 @@ import {
 	ensureN8n,
 	sleep,
 	startInstallerRegistry,
+	TRIGGER_NODE_TYPE,
 	versionsFromEnv,
 	type InstallerRegistry,
 } from '../../scripts/lib/n8n';
@@ -37,7 +38,6 @@ import * as wf from './workflows';
 const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const SETUP_TIMEOUT_MS = 5 * 60_000;
-const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.oemIntegrationTrigger`;
 const FIRST = '0.1.0';
 const SECOND = '0.1.1';
 

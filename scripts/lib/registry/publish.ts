@@ -25,8 +25,8 @@ function currentVersion(): string {
  * Builds (once per process) and publishes the package. Without `version`, or with the
  * repository's version: `npm publish` in the repository itself. With another version: from a
  * copy (the files `npm pack` takes, unpacked into the registry's temp folder) whose package.json
- * has that version; the repository's package.json is never touched. Lifecycle scripts are off
- * (`--ignore-scripts`, as the repo's .npmrc already sets): a prepublishOnly guard is for people.
+ * has that version; the repository's package.json is never touched. RELEASE_MODE is what the
+ * release workflow sets to pass the prepublishOnly guard, so this is the release's own `npm publish`.
  */
 export async function publishPackage(
 	registry: LocalRegistry,
@@ -47,7 +47,7 @@ export async function publishPackage(
 		const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
 		fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, version }, null, 2));
 	}
-	await runNpmAsync(['publish', '--access', 'public', '--ignore-scripts'], { cwd, env: registry.npmEnv() });
+	await runNpmAsync(['publish', '--access', 'public'], { cwd, env: { ...registry.npmEnv(), RELEASE_MODE: 'true' } });
 	const integrity = JSON.parse(
 		await runNpmAsync(['view', `${PACKAGE_NAME}@${version}`, 'dist.integrity', '--json'], { cwd: stage, env: registry.npmEnv() }),
 	);
