@@ -4,6 +4,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
 import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
 import { matchingState, rememberedMatching, type TriggerState } from '../../nodes/MspcOemTrigger/state';
 import { ActiveTrigger, N8nPoller } from '../helpers/poll';
@@ -45,6 +46,16 @@ describe('adversary: Vendor Added state (format 3)', () => {
 		const items = await trigger.poll();
 		// nothing was added: a damaged set must give a baseline, not every vendor again
 		expect(ids(items)).toEqual([]);
+	});
+
+	it('FINDING: one damaged character in `matching` does not re-report the known vendors', async () => {
+		const trigger = new ActiveTrigger(env.credentials, { event: 'vendorAdded' });
+		expect(await trigger.poll()).toBeNull();
+		const state = stateOf(trigger);
+		const m = state.matching!;
+		state.matching = m.slice(0, 1) + (m[1] === 'A' ? 'B' : 'A') + m.slice(2);
+		// nothing was added; a set that is no longer the one written must give a baseline, not duplicates
+		expect(ids(await trigger.poll())).toEqual([]);
 	});
 
 	it('FINDING: decoding rejects a set whose characters are left over (count 0 with a non-empty set)', () => {
@@ -113,5 +124,19 @@ describe('adversary: edits of an active Vendor Added workflow', () => {
 		poller.restart();
 		// the previous release (format 2) reported it; README now says "changing the filters starts a new baseline"
 		expect(ids(await poller.poll())).toEqual(['adv-filter-1']);
+	});
+});
+
+describe("adversary: the trigger's new notice", () => {
+	it('FINDING: the notice does not say activation "reports nothing" when a re-activation reports what changed', async () => {
+		const poller = new N8nPoller(env.credentials, { event: 'vendorAdded' });
+		expect(await poller.poll()).toBeNull();
+		await addVendor({ id: 'adv-reactivate-1', name: 'Adv While Inactive' });
+		poller.restart(); // deactivate + activate again (or an edit): static data is kept
+		const reported = ids(await poller.poll());
+		expect(reported).toEqual(['adv-reactivate-1']);
+		const notice = new MspcOemTrigger().description.properties.find((p) => p.name === 'firstPollNotice')!;
+		// the activation poll reported an event, so the panel must not promise it reports nothing
+		expect(notice.displayName).not.toMatch(/Activating the workflow records a starting snapshot and reports nothing/);
 	});
 });
