@@ -357,13 +357,11 @@ export function vendorChanges(
 // previous check, so it remembers that set and nothing else: each member's 48-bit id digest,
 // scaled to a slot in [0, n·2^SET_BITS) for n members, sorted, and the gaps between slots written
 // as Golomb-Rice codes (the gap's high part in unary, its low SET_BITS bits as they are: about
-// SET_BITS + 1.6 bits per vendor, 5.3 characters of the URL-safe alphabet). A new vendor whose
+// SET_BITS + 1.6 bits per vendor, 2.5 characters of the URL-safe alphabet). A new vendor whose
 // slot a remembered one already holds is taken for it and not reported: a chance of
-// 1 in 2^SET_BITS (about a billion) per new vendor, whatever the catalogue's size, as small as the
-// 48-bit digests of format 2 gave at 100,000 vendors. Fewer bits would halve the bytes kept but
-// miss a new vendor now and then (13 bits: 1 in 8,192); a lost event costs more than bytes.
+// 1 in 2^SET_BITS (8,192) per new vendor, whatever the catalogue's size.
 
-const SET_BITS = 30;
+const SET_BITS = 13;
 const SLOT_SCALE = 2 ** SET_BITS;
 
 /** The filters' identity (trimmed, any case for Name Contains), for a set taken with them. */

@@ -91,7 +91,7 @@ describe('vendor events', () => {
 		const count = env.sandbox.state().vendors.length;
 		// Vendor Added remembers which vendors matched, a compressed set (format 3)
 		expect(saved).toMatchObject({ format: 3, committed: 1, matchingCount: count, matching: expect.any(String) });
-		expect((saved.matching as string).length).toBeLessThan(count * 6);
+		expect((saved.matching as string).length).toBeLessThan(count * 3);
 		expect(saved).not.toHaveProperty('vendors');
 		// unchanged catalogue: nothing, still one request per poll
 		env.sandbox.clearRequests();

@@ -145,17 +145,17 @@ describe('Vendor Added: the set of matching vendors (format 3)', () => {
 	const asState = (vendors: Vendor[], filters = {}): TriggerState => JSON.parse(JSON.stringify({ format: ADDED_FORMAT, ...matchingState(vendors, filters) }));
 	const catalogue = manyVendors(100_000) as unknown as Vendor[];
 
-	it('100,000 vendors take under 5.5 bytes each (a fifth of what Remove Duplicates keeps), every one is found again, a new one is found new', () => {
+	it('100,000 vendors take under 2.7 bytes each (a tenth of what Remove Duplicates keeps), every one is found again, a new one is found new', () => {
 		const state = asState(catalogue);
 		expect(state.matchingCount).toBe(100_000);
-		expect(JSON.stringify(state).length).toBeLessThan(550_000);
+		expect(JSON.stringify(state).length).toBeLessThan(270_000);
 		const matchedBefore = rememberedMatching(state, {})!;
 		expect(catalogue.every((v) => matchedBefore(v.id))).toBe(true);
 		expect(addedVendors(matchedBefore, catalogue, {})).toEqual([]);
-		// New ids: all found new (a miss is about 1 in a billion).
+		// New ids: all but about 1 in 8,192 are found new.
 		const fresh = Array.from({ length: 20_000 }, (_, i) => `new-vendor-${i}`);
 		const missed = fresh.filter((id) => matchedBefore(id)).length;
-		expect(missed).toBe(0);
+		expect(missed).toBeLessThan(10);
 		const added = addedVendors(matchedBefore, [...catalogue.slice(0, 10), vendor('brand-new', 'Brand New')], {});
 		expect(added.map((item) => [item.event, item.id])).toEqual([['vendorAdded', 'brand-new']]);
 	});
