@@ -17,11 +17,9 @@ import { OemExecution } from '../OemIntegration/transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../OemIntegration/transport/settings';
 import { resolveBaseUrl } from '../OemIntegration/transport/url';
 import {
-	ADDED_FORMAT,
 	INTEGRATION_EVENTS,
 	READABLE_FORMATS,
 	STATE_FORMAT,
-	addedVendors,
 	VENDOR_EVENTS,
 	digest,
 	integrationChanges,
@@ -30,9 +28,7 @@ import {
 	isIntegrationEvent,
 	isVendorEvent,
 	matchesFilters,
-	matchingState,
 	rememberedIntegrations,
-	rememberedMatching,
 	rememberedVendors,
 	removedItem,
 	vendorChanges,
@@ -127,7 +123,7 @@ function stalenessTest(state: TriggerState, ticket: number): () => boolean {
 
 /** Replaces the remembered state in one synchronous step (every successful poll does). */
 function commit(state: TriggerState, next: TriggerState): void {
-	for (const key of ['profiles', 'width', 'vendors', 'nameFilter', 'integrations', 'keySets', 'filters', 'matchingCount', 'matching'] as const) {
+	for (const key of ['profiles', 'width', 'vendors', 'nameFilter', 'integrations', 'keySets'] as const) {
 		if (!(key in next) && key in state) delete state[key];
 	}
 	Object.assign(state, next);
@@ -158,19 +154,9 @@ async function pollVendors(
 	// From here on nothing awaits: reading, comparing and replacing the state is one step, so an
 	// overlapping poll sees either all of it or none of it.
 	if (isStale()) return null;
-	const remembered = describes(state, source);
-	const counters = { source, ticket: state.ticket, committed: ticket };
-	if (event === 'vendorAdded') {
-		// Its own set when it has one, else what an earlier format remembered (read once).
-		const matchedBefore = remembered ? rememberedMatching(state, filters) : undefined;
-		const known = remembered && !matchedBefore ? rememberedVendors(state, filters) : undefined;
-		const items = matchedBefore ? addedVendors(matchedBefore, vendors, filters) : known ? vendorChanges(event, known, vendors, filters) : [];
-		commit(state, { format: ADDED_FORMAT, ...counters, ...matchingState(vendors, filters) });
-		return output(ctx, items);
-	}
-	const known = remembered ? rememberedVendors(state, filters) : undefined;
+	const known = describes(state, source) ? rememberedVendors(state, filters) : undefined;
 	const items = known ? vendorChanges(event, known, vendors, filters) : [];
-	commit(state, { format: STATE_FORMAT, ...counters, ...vendorState(vendors, filters, known) });
+	commit(state, { format: STATE_FORMAT, source, ticket: state.ticket, committed: ticket, ...vendorState(vendors, filters, known) });
 	return output(ctx, items);
 }
 

@@ -46,12 +46,7 @@ export function isIntegrationEvent(event: string): event is IntegrationEvent {
  * Any other format is replaced by a new baseline.
  */
 export const STATE_FORMAT = 2;
-/**
- * Vendor Added remembers less (format 3): only which vendors matched the filters, as a compressed
- * set of id digests (see `matchingState`). Formats 1 and 2 are still read for it, once.
- */
-export const ADDED_FORMAT = 3;
-export const READABLE_FORMATS = [1, STATE_FORMAT, ADDED_FORMAT];
+export const READABLE_FORMATS = [1, STATE_FORMAT];
 
 /**
  * A vendor's compared fields: [integrationStatus, integrationType, index into keySets, whether
@@ -78,12 +73,6 @@ export interface TriggerState {
 	vendors?: string;
 	/** Integration events: the organization's integrations. */
 	integrations?: KnownIntegration[];
-	/** Vendor Added (format 3): the digest of the filters the set below was taken with. */
-	filters?: string;
-	/** Vendor Added (format 3): how many vendors matched them. */
-	matchingCount?: number;
-	/** Vendor Added (format 3): their id digests as a Golomb-Rice-coded set. */
-	matching?: string;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -114,11 +103,6 @@ function decodeNumber(text: string): number {
  * 1 in 56,000; such a pair would be taken for one vendor.
  */
 export function digest(text: string): string {
-	return encodeNumber(digestNumber(text), 8);
-}
-
-/** The 48-bit digest as a number. */
-function digestNumber(text: string): number {
 	let h1 = 0xdeadbeef;
 	let h2 = 0x41c6ce57;
 	for (let i = 0; i < text.length; i++) {
@@ -128,7 +112,7 @@ function digestNumber(text: string): number {
 	}
 	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
 	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-	return (h2 & 0xffff) * 2 ** 32 + (h1 >>> 0);
+	return encodeNumber((h2 & 0xffff) * 2 ** 32 + (h1 >>> 0), 8);
 }
 
 /** The key set's identity: order does not matter. */
@@ -346,138 +330,6 @@ export function vendorChanges(
 		const keys = keysOf(vendor.integrationCredentialTemplate, before.credentialKeys);
 		if (!sameKeys(before.credentialKeys, keys)) changes.credentialKeys = keyChange(before.credentialKeys, keys);
 		if (Object.keys(changes).length > 0) items.push(vendorItem(event, vendor, changes));
-	}
-	return items;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Vendor Added: the set of matching vendors (format 3)
-//
-// Vendor Added only asks whether a vendor that matches the filters now matched them at the
-// previous check, so it remembers that set and nothing else: each member's 48-bit id digest,
-// scaled to a slot in [0, n·2^SET_BITS) for n members, sorted, and the gaps between slots written
-// as Golomb-Rice codes (the gap's high part in unary, its low SET_BITS bits as they are: about
-// SET_BITS + 1.6 bits per vendor, 2.5 characters of the URL-safe alphabet). A new vendor whose
-// slot a remembered one already holds is taken for it and not reported: a chance of
-// 1 in 2^SET_BITS (8,192) per new vendor, whatever the catalogue's size.
-
-const SET_BITS = 13;
-const SLOT_SCALE = 2 ** SET_BITS;
-
-/** The filters' identity (trimmed, any case for Name Contains), for a set taken with them. */
-const filtersDigest = (filters: VendorFilters) =>
-	digest(JSON.stringify([filters.integrationStatus ?? '', filters.integrationType ?? '', nameFilterOf(filters) ?? '']));
-
-const slotOf = (id: string, count: number) => Math.floor((digestNumber(id) / 2 ** 48) * count * SLOT_SCALE);
-
-function encodeSlots(slots: number[]): string {
-	const chars: string[] = [];
-	let bits = 0;
-	let width = 0;
-	const put = (bit: number) => {
-		bits = (bits << 1) | bit;
-		if (++width === 6) {
-			chars.push(ALPHABET[bits]);
-			bits = 0;
-			width = 0;
-		}
-	};
-	let previous = 0;
-	for (const slot of slots) {
-		const gap = slot - previous;
-		previous = slot;
-		for (let high = Math.floor(gap / SLOT_SCALE); high > 0; high--) put(1);
-		put(0);
-		const low = gap % SLOT_SCALE;
-		for (let bit = SET_BITS - 1; bit >= 0; bit--) put((low >> bit) & 1);
-	}
-	if (width > 0) chars.push(ALPHABET[bits << (6 - width)]);
-	return chars.join('');
-}
-
-/** The `count` sorted slots of an encoded set, or undefined when the text is not one. */
-function decodeSlots(text: string, count: number): Float64Array | undefined {
-	const slots = new Float64Array(count);
-	let at = 0;
-	let char = 0;
-	let bit = 6;
-	let digit = 0;
-	const next = (): number => {
-		if (bit === 6) {
-			if (char >= text.length) return -1;
-			digit = ALPHABET.indexOf(text[char++]);
-			if (digit < 0) return -1;
-			bit = 0;
-		}
-		return (digit >> (5 - bit++)) & 1;
-	};
-	let previous = 0;
-	while (at < count) {
-		let high = 0;
-		let read: number;
-		while ((read = next()) === 1) high++;
-		if (read < 0) return undefined;
-		let low = 0;
-		for (let i = 0; i < SET_BITS; i++) {
-			read = next();
-			if (read < 0) return undefined;
-			low = low * 2 + read;
-		}
-		previous += high * SLOT_SCALE + low;
-		slots[at++] = previous;
-	}
-	return slots;
-}
-
-function hasSlot(slots: Float64Array, slot: number): boolean {
-	let low = 0;
-	let high = slots.length - 1;
-	while (low <= high) {
-		const mid = (low + high) >>> 1;
-		if (slots[mid] === slot) return true;
-		if (slots[mid] < slot) low = mid + 1;
-		else high = mid - 1;
-	}
-	return false;
-}
-
-/** Whether a vendor id was in the remembered set. */
-export type MatchedBefore = (id: string) => boolean;
-
-/** The Vendor Added part of the state: the vendors matching these filters now. */
-export function matchingState(vendors: Vendor[], filters: VendorFilters): Pick<TriggerState, 'filters' | 'matchingCount' | 'matching'> {
-	const ids = new Set<string>();
-	for (const vendor of vendors) {
-		if (matchesFilters(filters, vendor.name, vendor.integrationStatus, vendor.integrationType)) ids.add(vendor.id);
-	}
-	// Two members in one slot are both written (a gap of 0), so the count places every slot.
-	const slots = [...ids].map((id) => slotOf(id, ids.size)).sort((a, b) => a - b);
-	return { filters: filtersDigest(filters), matchingCount: ids.size, matching: encodeSlots(slots) };
-}
-
-/**
- * The remembered set, as a test, when the state holds one taken with these filters; otherwise
- * (another format, other filters: nothing says which vendors matched these) undefined.
- */
-export function rememberedMatching(state: TriggerState, filters: VendorFilters): MatchedBefore | undefined {
-	const { matching, matchingCount } = state;
-	if (state.format !== ADDED_FORMAT || state.filters !== filtersDigest(filters)) return undefined;
-	if (typeof matching !== 'string' || typeof matchingCount !== 'number' || !Number.isInteger(matchingCount) || matchingCount < 0) return undefined;
-	const slots = decodeSlots(matching, matchingCount);
-	if (!slots) return undefined;
-	return (id) => hasSlot(slots, slotOf(id, matchingCount));
-}
-
-/** Vendor Added's items: vendors that match the filters now and did not then. */
-export function addedVendors(matchedBefore: MatchedBefore, vendors: Vendor[], filters: VendorFilters): IDataObject[] {
-	const items: IDataObject[] = [];
-	const seen = new Set<string>();
-	for (const vendor of vendors) {
-		if (seen.has(vendor.id)) continue;
-		seen.add(vendor.id);
-		if (matchesFilters(filters, vendor.name, vendor.integrationStatus, vendor.integrationType) && !matchedBefore(vendor.id)) {
-			items.push(vendorItem('vendorAdded', vendor));
-		}
 	}
 	return items;
 }

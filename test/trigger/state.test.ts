@@ -4,14 +4,10 @@
  * state reads as, and the size for a 100,000-vendor catalogue.
  */
 import {
-	ADDED_FORMAT,
-	addedVendors,
 	digest,
 	integrationChanges,
 	integrationState,
-	matchingState,
 	rememberedIntegrations,
-	rememberedMatching,
 	rememberedVendors,
 	STATE_FORMAT,
 	vendorChanges,
@@ -138,52 +134,6 @@ describe('vendors', () => {
 		expect(size).toBeLessThan(100_000 * (11 + 40 + 8) + keyNames);
 		expect(size).toBeLessThan(10_500_000);
 		expect(rememberedVendors(state, {})!.get(digest(vendors[7].id))?.credentialKeys).toEqual(['Vendor 7 API key', 'Vendor 7 tenant id']);
-	});
-});
-
-describe('Vendor Added: the set of matching vendors (format 3)', () => {
-	const asState = (vendors: Vendor[], filters = {}): TriggerState => JSON.parse(JSON.stringify({ format: ADDED_FORMAT, ...matchingState(vendors, filters) }));
-	const catalogue = manyVendors(100_000) as unknown as Vendor[];
-
-	it('100,000 vendors take under 2.7 bytes each (a tenth of what Remove Duplicates keeps), every one is found again, a new one is found new', () => {
-		const state = asState(catalogue);
-		expect(state.matchingCount).toBe(100_000);
-		expect(JSON.stringify(state).length).toBeLessThan(270_000);
-		const matchedBefore = rememberedMatching(state, {})!;
-		expect(catalogue.every((v) => matchedBefore(v.id))).toBe(true);
-		expect(addedVendors(matchedBefore, catalogue, {})).toEqual([]);
-		// New ids: all but about 1 in 8,192 are found new.
-		const fresh = Array.from({ length: 20_000 }, (_, i) => `new-vendor-${i}`);
-		const missed = fresh.filter((id) => matchedBefore(id)).length;
-		expect(missed).toBeLessThan(10);
-		const added = addedVendors(matchedBefore, [...catalogue.slice(0, 10), vendor('brand-new', 'Brand New')], {});
-		expect(added.map((item) => [item.event, item.id])).toEqual([['vendorAdded', 'brand-new']]);
-	});
-
-	it('only vendors matching the filters are members: one that comes to match them is added', () => {
-		const before = [vendor('v1', 'Cloud Backup'), vendor('v2', 'Some RMM', 'pending')];
-		const filters = { integrationStatus: 'active' };
-		const matchedBefore = rememberedMatching(asState(before, filters), filters)!;
-		expect(['v1', 'v2'].map(matchedBefore)).toEqual([true, false]);
-		const now = [vendor('v1', 'Cloud Backup'), vendor('v2', 'Some RMM', 'active')];
-		expect(addedVendors(matchedBefore, now, filters).map((item) => item.id)).toEqual(['v2']);
-	});
-
-	it.each<[string, (state: TriggerState) => void, object?]>([
-		['other filters', () => undefined, { nameContains: 'rmm' }],
-		['another format', (s) => (s.format = 2)],
-		['no count', (s) => delete s.matchingCount],
-		['a count the set does not hold', (s) => (s.matchingCount = 5)],
-		['a character outside the alphabet', (s) => (s.matching = '*' + s.matching!.slice(1))],
-	])('a set with %s reads as none, so a new baseline is recorded', (_label, change, filters = {}) => {
-		const state = asState([vendor('v1', 'Cloud Backup'), vendor('v2', 'Some RMM')]);
-		change(state);
-		expect(rememberedMatching(state, filters)).toBeUndefined();
-	});
-
-	it('an empty catalogue is an empty set', () => {
-		const matchedBefore = rememberedMatching(asState([]), {})!;
-		expect(matchedBefore('v1')).toBe(false);
 	});
 });
 
