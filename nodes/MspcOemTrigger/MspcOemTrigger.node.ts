@@ -233,7 +233,7 @@ export class MspcOemTrigger implements INodeType {
 		properties: [
 			{
 				// n8n's trigger panel promises "a single mock event"; this trigger behaves otherwise
-				displayName: `Activating the workflow records a starting snapshot and reports nothing; each later poll reports what changed since the previous one. Fetch Test Event returns existing entries (the newest ${SAMPLE_SIZE}) shaped like this event's items, and changes nothing the trigger remembers.`,
+				displayName: `The first activation records a starting snapshot and reports nothing; after that each poll, also the one at a re-activation, reports what changed since the last state n8n saved. Fetch Test Event returns existing entries (the newest ${SAMPLE_SIZE}) shaped like this event's items, and changes nothing the trigger remembers.`,
 				name: 'firstPollNotice',
 				type: 'notice',
 				default: '',

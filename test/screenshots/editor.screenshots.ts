@@ -243,7 +243,7 @@ describeIfChromium(`editor screenshots (n8n ${PRIMARY_N8N_VERSION})`, () => {
 		await page.goto(`${n8n.url}/workflow/${EXAMPLES.newVendorOffer.id}`);
 		await page.locator('[data-test-id=canvas-node][data-node-name="New vendor"]').dblclick();
 		const ndv = page.locator('[data-test-id=ndv]');
-		await ndv.getByText(/^Activating the workflow records a starting snapshot and reports nothing/).waitFor();
+		await ndv.getByText(/^The first activation records a starting snapshot and reports nothing/).waitFor();
 		await ndv.getByText(/Fetch Test Event returns existing entries/).waitFor();
 		await settle();
 		await save('trigger-notice.png');

@@ -51,6 +51,11 @@ export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<
 		if (!vendorId) return { fields: [], emptyFieldsNotice: 'Select a vendor first' };
 	}
 	const vendor = (await listVendors(execution)).find((entry) => entry.id === vendorId);
+	if (!vendor && operation !== 'update') {
+		throw new NodeOperationError(this.getNode(), `No vendor with ID "${vendorId}" in the vendor catalogue`, {
+			description: 'Pick a vendor from the list, or give an ID from Vendor: List.',
+		});
+	}
 	const vendorKeys = vendor ? Object.keys(vendor.integrationCredentialTemplate) : [];
 	const ordered = [...vendorKeys, ...[...keys].filter((key) => !vendorKeys.includes(key))];
 	if (ordered.length === 0) {
