@@ -1,11 +1,12 @@
 /**
- * Adversarial pass on the learned rate limit and the Rate Limit option (issue 19).
+ * Found by the adversarial pass of issue 19: a moment's 429 must not slow the rest of a run, the
+ * Rate Limit option's Per takes only its two values, and a known limit above 10,000 is kept.
  */
 import { RateLimiter } from '../../nodes/OemIntegration/transport/rateLimit';
 import { useSandbox } from '../helpers/sandbox';
 import { runNode } from '../helpers/workflow';
 import { bulkSeed } from '../../scripts/lib/fixtures';
-import { updateItem, updateParameters } from '../throughput/fixtures';
+import { updateItem, updateParameters } from './fixtures';
 
 const ITEMS = 30;
 const env = useSandbox({ seed: bulkSeed(ITEMS) });
@@ -13,7 +14,7 @@ const input = (count: number) => Array.from({ length: count }, (_, i) => updateI
 
 describe('the learned limit', () => {
 	it(
-		'FINDING: one transient 429 (Retry-After 3) must not pace the rest of a run at 1 request per 3 s',
+		'one transient 429 (Retry-After 3) must not pace the rest of a run at 1 request per 3 s',
 		async () => {
 			// The API has no limit at all; one request is refused once (a burst of another client on a
 			// shared quota, a momentary throttle). After waiting it out, the other 28 updates should go at
@@ -47,7 +48,7 @@ describe('the learned limit', () => {
 
 describe('the Rate Limit option', () => {
 	it.each([['constructor'], ['toString'], ['__proto__'], ['hasOwnProperty']])(
-		'FINDING: Per given as %j by an expression is refused before any request, naming the field',
+		'Per given as %j by an expression is refused before any request, naming the field',
 		async (per) => {
 			const { task } = await runNode({
 				credentials: env.credentials,
@@ -61,7 +62,7 @@ describe('the Rate Limit option', () => {
 });
 
 describe('the Rate Limit option above 10,000 requests', () => {
-	it('FINDING: a known limit of 20,000 per minute is kept: no more than 20,000 requests go within one minute', () => {
+	it('a known limit of 20,000 per minute is kept: no more than 20,000 requests go within one minute', () => {
 		// Max Requests has no upper bound in the UI; the limiter remembers at most 10,000 requests, so
 		// it never sees a window as full and lets every request go.
 		const limiter = new RateLimiter({ requests: 20_000, windowMs: 60_000 });
