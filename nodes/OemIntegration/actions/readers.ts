@@ -37,7 +37,7 @@ export function readRateLimit(ctx: IExecuteFunctions): RateLimit | undefined {
 			description: 'Set it to the number of requests the API allows per second or per minute, or remove the Rate Limit option to let the node learn the limit from the API.',
 		});
 	}
-	const windowMs = typeof given.per === 'string' ? PER_MS[given.per] : undefined;
+	const windowMs = typeof given.per === 'string' && Object.prototype.hasOwnProperty.call(PER_MS, given.per) ? PER_MS[given.per] : undefined;
 	if (windowMs === undefined) {
 		throw new NodeOperationError(ctx.getNode(), `The 'Rate Limit' option's 'Per' must be Second or Minute, not ${JSON.stringify(given.per) ?? 'empty'}`, {
 			description: "Choose 'Second' or 'Minute' (an expression must give \"second\" or \"minute\").",

@@ -25,6 +25,15 @@
  * back belong to that episode and only correct its quota. After a quiet spell (no accepted answer
  * for PROBE_GAP_MS) the first request goes alone, so a window guessed too short costs one 429, not
  * a burst of them.
+ *
+ * A 429 may also be a moment's throttle, or another client's burst on a shared quota: a limit
+ * learned from it would slow the rest of the run for good. So a 429 teaches nothing unless at
+ * least MIN_EVIDENCE of our requests were accepted in the window (fewer: it is only waited out),
+ * and a learned quota is raised while the API accepts it, as TCP probes for bandwidth: after two
+ * windows without a 429 by one request, then by twice the last raise each time it held; a 429
+ * after a raise goes back to the quota that held (same window), starts the raises again at one,
+ * and doubles the time before the next, so against a real limit raises cost one 429 each, ever
+ * more rarely.
  */
 import { retryAfterMs, type RawResponse } from './retry';
 
@@ -36,8 +45,10 @@ export interface RateLimit {
 
 /** After this long without an accepted answer, the next request goes alone (see the header). */
 export const PROBE_GAP_MS = 1_000;
-/** Requests remembered for the estimate: no quota above it can be learned. */
+/** Requests remembered for the estimate: no quota above it can be learned (a known one may be higher). */
 const MAX_LOG = 10_000;
+/** Accepted requests in the window, at least, for a 429 to teach a limit (see the header). */
+export const MIN_EVIDENCE = 2;
 
 /** One request, from its sending to its answer. */
 export interface Sent {
@@ -54,9 +65,11 @@ export class RateLimiter {
 	private lastAcceptedAt = -Infinity;
 	/** The 429 episode learned last: when, and from which (earliest) refusal. */
 	private episode?: { learnedAt: number; refusedAt: number };
+	/** Raising a learned quota (see the header): when it last changed, the next step, raises refused, the quota that held. */
+	private raise = { changedAt: 0, step: 1, refused: 0, held: 0 };
 
 	/** `known`: the Rate Limit option; the API's 429s still re-learn it. */
-	constructor(known?: RateLimit) {
+	constructor(private readonly known?: RateLimit) {
 		this.limitInForce = known;
 	}
 
@@ -98,6 +111,7 @@ export class RateLimiter {
 		sent.answeredAt = now;
 		if (!refusal) {
 			this.lastAcceptedAt = now;
+			this.raiseLearned(now);
 			return;
 		}
 		sent.refused = true;
@@ -111,10 +125,17 @@ export class RateLimiter {
 		if (episode && refusedAt < episode.learnedAt && this.limitInForce) {
 			// Already in flight when the episode's first 429 came back: its quota only.
 			episode.refusedAt = Math.min(episode.refusedAt, refusedAt);
-			this.limitInForce = { ...this.limitInForce, requests: this.quota(episode.refusedAt, this.limitInForce.windowMs, episode.learnedAt) };
+			this.limitInForce = { ...this.limitInForce, requests: Math.max(1, this.quota(episode.refusedAt, this.limitInForce.windowMs, episode.learnedAt)) };
 			return;
 		}
 		const before = this.limitInForce;
+		if (before && episode && this.raise.step > 1) {
+			// A raise went too far: back to the quota that held, raised again later and more rarely.
+			this.limitInForce = { ...before, requests: this.raise.held };
+			this.episode = { learnedAt: now, refusedAt };
+			this.raise = { changedAt: now, step: 1, refused: this.raise.refused + 1, held: this.raise.held };
+			return;
+		}
 		// The API still counts requests of its window: with no estimate yet, the whole run so far.
 		const since = before ? refusedAt - before.windowMs - 1_000 : -Infinity;
 		const oldest = this.log.find((sent) => !sent.refused && sent.sentAt >= since && sent.sentAt < refusedAt);
@@ -123,8 +144,20 @@ export class RateLimiter {
 		// the evidence allows (the API's own clock sits between our sending and the answer).
 		const exact = refusedAt - (oldest.answeredAt ?? oldest.sentAt) + retryAfter;
 		const windowMs = rounded ? Math.max(1_000, Math.floor(exact / 1_000) * 1_000) : exact;
-		this.limitInForce = { requests: this.quota(refusedAt, windowMs, now), windowMs };
+		const requests = this.quota(refusedAt, windowMs, now);
+		if (requests < MIN_EVIDENCE) return; // too little to tell a limit from a moment's throttle
+		this.limitInForce = { requests, windowMs };
 		this.episode = { learnedAt: now, refusedAt };
+		this.raise = { changedAt: now, step: 1, refused: this.raise.refused, held: requests };
+	}
+
+	/** Raises a learned quota the API has accepted long enough (see the header). */
+	private raiseLearned(now: number): void {
+		const limit = this.limitInForce;
+		if (!limit || !this.episode) return;
+		if (now - this.raise.changedAt < limit.windowMs * 2 ** (1 + this.raise.refused)) return;
+		this.limitInForce = { ...limit, requests: Math.min(this.known?.requests ?? MAX_LOG, limit.requests + this.raise.step) };
+		this.raise = { ...this.raise, changedAt: now, step: this.raise.step * 2, held: limit.requests };
 	}
 
 	/**
@@ -135,7 +168,7 @@ export class RateLimiter {
 	private quota(refusedAt: number, windowMs: number, learnedAt: number): number {
 		let accepted = 0;
 		for (const sent of this.log) if (!sent.refused && sent.sentAt > refusedAt - windowMs && sent.sentAt <= learnedAt) accepted++;
-		return Math.max(1, accepted);
+		return accepted;
 	}
 
 	/** Drops what no slot or estimate needs any more. */
@@ -146,7 +179,7 @@ export class RateLimiter {
 			const horizon = now - 2 * windowMs - 1_000;
 			while (drop < this.log.length && (this.log[drop].refused || (this.log[drop].answeredAt ?? Infinity) < horizon)) drop++;
 		}
-		drop = Math.max(drop, this.log.length - MAX_LOG);
+		drop = Math.max(drop, this.log.length - Math.max(MAX_LOG, 2 * (this.limitInForce?.requests ?? 0)));
 		// In batches, so a long log is not shifted on every request.
 		if (drop > 0 && (drop >= 64 || drop === this.log.length)) this.log.splice(0, drop);
 	}
