@@ -105,7 +105,8 @@ async function scan(tools: OfficialTools, spec: string, sourceDir: string, npmEn
 	try {
 		const packed = spawnSync(process.execPath, [npmCli(), '-q', 'pack', spec], {
 			cwd: work,
-			env: npmEnv,
+			// its own cache: a throw-away registry's documents do not belong in the user's
+			env: { ...npmEnv, npm_config_cache: path.join(work, 'npm-cache') },
 			encoding: 'utf8',
 			timeout: 120_000,
 		});
@@ -128,14 +129,20 @@ async function scan(tools: OfficialTools, spec: string, sourceDir: string, npmEn
 	}
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Without a spec: the built package, published to a local registry with `npm publish`. */
 async function scanPublished(tools: OfficialTools, sourceDir: string): Promise<number> {
 	const { publishPackage, startLocalRegistry } = await import('./lib/registry');
 	const registry = await startLocalRegistry({ uplink: false });
+	// Ctrl-C or a closed terminal: stop verdaccio and remove its folder (it holds a publishing token).
+	const stopAndExit = () => void registry.stop().finally(() => process.exit(130));
+	for (const signal of STOP_SIGNALS) process.once(signal, stopAndExit);
 	try {
 		const published = await publishPackage(registry);
 		return await scan(tools, `${published.name}@${published.version}`, sourceDir, toolEnv({ npm_config_registry: registry.url }));
 	} finally {
+		for (const signal of STOP_SIGNALS) process.off(signal, stopAndExit);
 		await registry.stop();
 	}
 }

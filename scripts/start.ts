@@ -112,6 +112,8 @@ async function main(): Promise<void> {
 	};
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
+	// a closed terminal: n8n and tsc --watch run in their own process groups and would live on
+	process.on('SIGHUP', () => void shutdown(0));
 
 	try {
 		if (args.fresh) fs.rmSync(userFolder, { recursive: true, force: true });

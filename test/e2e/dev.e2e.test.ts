@@ -2,7 +2,7 @@
  * `npm run dev` (scripts/start.ts --watch): started in a temporary copy of the repository, it
  * serves the package in a real n8n; a description string edited in the copy's source reaches
  * n8n's node types without anything else being run. The seconds it took are printed, not
- * asserted (speed is measured, never asserted).
+ * asserted (speed is measured, never asserted); closing its terminal stops everything it started.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +20,24 @@ const BOOT_TIMEOUT_MS = 8 * 60_000;
 const CHANGE_TIMEOUT_MS = 90_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** pids (not zombies) whose working directory is inside `dir`: tsc --watch runs in the copy, n8n in its user folder */
+function processesIn(dir: string): Array<{ pid: number; cmd: string }> {
+	const found: Array<{ pid: number; cmd: string }> = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+			if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
+			if (/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
+			const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').replace(dir, '<copy>');
+			found.push({ pid: Number(entry), cmd: cmd.replace(/\S*\/(?=(n8n|tsc|ts-node)\b)/g, '') });
+		} catch {
+			/* gone */
+		}
+	}
+	return found;
+}
 
 function copyRepository(): string {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-loop-'));
@@ -73,6 +91,7 @@ describe.each(VERSIONS)('npm run dev on n8n %s', (version) => {
 			for (let i = 0; i < 60 && groupAlive(devPid); i++) await sleep(500);
 			if (groupAlive(devPid)) killGroup(devPid, 'SIGKILL');
 		}
+		if (copy) for (const { pid } of processesIn(copy)) process.kill(pid, 'SIGKILL');
 		if (copy) fs.rmSync(copy, { recursive: true, force: true });
 	}, 60_000);
 
@@ -98,4 +117,13 @@ describe.each(VERSIONS)('npm run dev on n8n %s', (version) => {
 		expect(description).toBe(`${before} (${marker})`);
 		expect(output).toMatch(/source changed: rebuilding/);
 	}, CHANGE_TIMEOUT_MS + 30_000);
+
+	test('closing the terminal (SIGHUP) stops n8n and tsc --watch', async () => {
+		expect(processesIn(copy).filter((p) => p.pid !== devPid).length).toBeGreaterThanOrEqual(2); // n8n and tsc --watch
+		// the terminal hangs up its foreground group: the dev script's, not n8n's or tsc's own groups
+		killGroup(devPid!, 'SIGHUP');
+		for (let i = 0; i < 40 && groupAlive(devPid!); i++) await sleep(250);
+		await sleep(5000);
+		expect(processesIn(copy)).toEqual([]);
+	}, 120_000);
 });
