@@ -167,7 +167,7 @@ describe.each(VERSIONS)('Community Nodes installer, n8n %s', (version) => {
 		timings.install = Date.now() - t;
 		expect(res.status).toBe(200);
 		expect(res.data).toMatchObject({ packageName: PACKAGE_NAME, installedVersion: FIRST });
-		expect(res.data.installedNodes.map((node: any) => node.type).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE]);
+		expect(res.data.installedNodes.map((node: any) => node.type).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE].sort());
 		// n8n fetched it from the registry: metadata and tarball through its default registry's host
 		expect(installer.proxy.requests).toEqual(
 			expect.arrayContaining([
@@ -176,7 +176,7 @@ describe.each(VERSIONS)('Community Nodes installer, n8n %s', (version) => {
 		);
 		expect(installedVersionOnDisk()).toBe(FIRST);
 
-		expect((await nodeDescriptions()).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE].map((type) => type.slice(`${PACKAGE_NAME}.`.length)));
+		expect((await nodeDescriptions()).sort()).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE].map((type) => type.slice(`${PACKAGE_NAME}.`.length)).sort());
 		expect(await nodeTypes(true)).toEqual(expect.arrayContaining([NODE_TYPE, TRIGGER_NODE_TYPE]));
 		expect(await typeNames('credentials', (names) => names.includes(CREDENTIAL_TYPE))).toContain(CREDENTIAL_TYPE);
 		expect(await installedPackages()).toEqual([expect.objectContaining({ packageName: PACKAGE_NAME, installedVersion: FIRST })]);
