@@ -7,7 +7,7 @@
  *
  *   npx ts-node --transpile-only bench/p4-sim.ts
  */
-import { RateLimiter } from '../nodes/OemIntegration/transport/rateLimit';
+import { RateLimiter } from '../nodes/shared/transport/rateLimit';
 /** The API's answer to a request arriving at `now`: 0 accepted, else Retry-After in seconds. */
 type Api = (now: number) => number;
 function sliding(quota: number, windowMs: number): Api {

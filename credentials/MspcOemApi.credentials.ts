@@ -8,7 +8,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { baseUrlProblem } from '../nodes/OemIntegration/transport/url';
+import { baseUrlProblem } from '../nodes/shared/transport/url';
 
 /** The credential type's name, as nodes, workflows and tests refer to it. */
 export const CREDENTIAL_TYPE = 'mspcOemApi';

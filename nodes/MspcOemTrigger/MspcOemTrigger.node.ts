@@ -13,9 +13,9 @@ import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../OemIntegration/lists';
 import type { Vendor } from '../OemIntegration/schemas';
-import { OemExecution } from '../OemIntegration/transport/execution';
-import { DEFAULT_SETTINGS, type RequestSettings } from '../OemIntegration/transport/settings';
-import { resolveBaseUrl } from '../OemIntegration/transport/url';
+import { OemExecution } from '../shared/transport/execution';
+import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';
+import { resolveBaseUrl } from '../shared/transport/url';
 import {
 	INTEGRATION_EVENTS,
 	READABLE_FORMATS,

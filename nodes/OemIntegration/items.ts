@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { maybeDoneWarning } from './transport/errors';
-import { OemExecution } from './transport/execution';
-import type { RateLimit } from './transport/rateLimit';
+import { maybeDoneWarning } from '../shared/transport/errors';
+import { OemExecution } from '../shared/transport/execution';
+import type { RateLimit } from '../shared/transport/rateLimit';
 
 /** What an operation does for one input item: the JSON of the output items it yields. */
 export type ItemOperation = (

@@ -3,9 +3,9 @@
  * so each is worded, validated and shared in one place.
  */
 import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from './schemas';
-import type { OemExecution } from './transport/execution';
-import { oemApiRequest } from './transport/request';
-import type { RequestSettings } from './transport/settings';
+import type { OemExecution } from '../shared/transport/execution';
+import { oemApiRequest } from '../shared/transport/request';
+import type { RequestSettings } from '../shared/transport/settings';
 
 interface ListOptions {
 	itemIndex?: number;

@@ -2,7 +2,7 @@
  * Found by the adversarial pass of issue 19: a moment's 429 must not slow the rest of a run, the
  * Rate Limit option's Per takes only its two values, and a known limit above 10,000 is kept.
  */
-import { RateLimiter } from '../../nodes/OemIntegration/transport/rateLimit';
+import { RateLimiter } from '../../nodes/shared/transport/rateLimit';
 import { useSandbox } from '../helpers/sandbox';
 import { runNode } from '../helpers/workflow';
 import { bulkSeed } from '../../scripts/lib/fixtures';

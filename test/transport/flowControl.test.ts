@@ -2,7 +2,7 @@
  * The flow controller's rules, checked with fake signals and fake timers: no server, no real waits.
  * How it behaves against a real server (in-flight counts at the sandbox) is in test/throughput.
  */
-import { AUTO_MAX, AUTO_START, FlowController, type FlowSignal } from '../../nodes/OemIntegration/transport/flowControl';
+import { AUTO_MAX, AUTO_START, FlowController, type FlowSignal } from '../../nodes/shared/transport/flowControl';
 import { useFakeClock } from '../helpers/fakeClock';
 
 const fast: FlowSignal = { kind: 'success', latencyMs: 20 };

@@ -3,7 +3,7 @@
  * 429 + Retry-After in whole seconds beyond it) answers every request at once. What a run sees:
  * how many 429s, and how fast the requests went.
  */
-import { MIN_EVIDENCE, RateLimiter } from '../../nodes/OemIntegration/transport/rateLimit';
+import { MIN_EVIDENCE, RateLimiter } from '../../nodes/shared/transport/rateLimit';
 
 interface Api {
 	/** The API's answer at `now`: accepted, or refused with this Retry-After (seconds). */

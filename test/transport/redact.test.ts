@@ -4,7 +4,7 @@
  * organization OEM token, a partner API key). The same rules against real echoing servers run in
  * test/faults/echo-encodings.test.ts.
  */
-import { SCANNED_LENGTH, excerpt, redact, secretsOf } from '../../nodes/OemIntegration/transport/redact';
+import { SCANNED_LENGTH, excerpt, redact, secretsOf } from '../../nodes/shared/transport/redact';
 
 import { decimalReferences, form, hexReferences, html, htmlEntities, jsonEscape, lowerPercent, phpJson, unicodeEscape } from '../helpers/echoForms';
 

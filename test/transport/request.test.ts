@@ -6,10 +6,10 @@
 import { NodeApiError, type IHttpRequestOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { maybeDoneWarning } from '../../nodes/OemIntegration/transport/errors';
-import { OemExecution } from '../../nodes/OemIntegration/transport/execution';
-import { oemApiRequest, type OemRequest } from '../../nodes/OemIntegration/transport/request';
-import type { RawResponse } from '../../nodes/OemIntegration/transport/retry';
+import { maybeDoneWarning } from '../../nodes/shared/transport/errors';
+import { OemExecution } from '../../nodes/shared/transport/execution';
+import { oemApiRequest, type OemRequest } from '../../nodes/shared/transport/request';
+import type { RawResponse } from '../../nodes/shared/transport/retry';
 import { useFakeClock } from '../helpers/fakeClock';
 
 const CREDENTIALS = { baseUrl: 'https://acme.mspcentric.app', clientId: 'id', clientSecret: 'client-secret-1', scope: 'vendor_manage' };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CredentialMap } from '../schemas';
-import type { OemExecution } from '../transport/execution';
+import type { OemExecution } from '../../shared/transport/execution';
 
 /** How many list entries to return for an item: all of them, or up to Limit. */
 export function applyLimit<T>(execution: OemExecution<IExecuteFunctions>, itemIndex: number, entries: T[]): T[] {

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OemExecution } from '../transport/execution';
-import type { RateLimit } from '../transport/rateLimit';
-import { DEFAULT_SETTINGS, type RequestSettings } from '../transport/settings';
+import type { OemExecution } from '../../shared/transport/execution';
+import type { RateLimit } from '../../shared/transport/rateLimit';
+import { DEFAULT_SETTINGS, type RequestSettings } from '../../shared/transport/settings';
 
 type Execution = OemExecution<IExecuteFunctions>;
 

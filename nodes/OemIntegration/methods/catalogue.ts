@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { listIntegrations } from '../lists';
 import type { Integration } from '../schemas';
-import type { OemExecution } from '../transport/execution';
+import type { OemExecution } from '../../shared/transport/execution';
 
 /** The organization's integrations for the editor's dropdowns and field loaders, from the token as typed. */
 export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import type { Vendor } from '../schemas';
-import { OemExecution } from '../transport/execution';
+import { OemExecution } from '../../shared/transport/execution';
 import { listVendors } from '../lists';
 import { fetchIntegrations } from './catalogue';
 

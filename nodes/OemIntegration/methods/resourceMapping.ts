@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { OemExecution } from '../transport/execution';
+import { OemExecution } from '../../shared/transport/execution';
 import { listVendors } from '../lists';
 import { fetchIntegrations } from './catalogue';
 

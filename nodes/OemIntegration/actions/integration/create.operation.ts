@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
 import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperVal
 import { NodeOperationError } from 'n8n-workflow';
 
 import { emptyMap, type CredentialMap } from '../../schemas';
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 
 type Execution = OemExecution<IExecuteFunctions>;
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { listIntegrations, listVendors } from '../../lists';
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 import { applyLimit, withTemplate } from '../listing';

@@ -1,9 +1,9 @@
 /** The integration writes that several operations send: create and update. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { integrationMutationSchema, type CredentialMap } from '../../schemas';
-import { oemApiRequest, type OemRequest } from '../../transport/request';
+import { oemApiRequest, type OemRequest } from '../../../shared/transport/request';
 import { readOptions } from '../readers';
 
 type Hints = OemRequest<unknown>['hints'];

@@ -7,8 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { listIntegrations } from '../../lists';
 import { templateKeys, type CredentialMap, type Integration } from '../../schemas';
-import type { OemExecution } from '../../transport/execution';
-import type { PreviousWrite } from '../../transport/writeOrder';
+import type { OemExecution } from '../../../shared/transport/execution';
+import type { PreviousWrite } from '../../../shared/transport/writeOrder';
 import { readOptions } from '../readers';
 import { isBlank, shownKey } from './credentialValues';
 

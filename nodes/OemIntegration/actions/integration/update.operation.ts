@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
 import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
-import type { PreviousWrite } from '../../transport/writeOrder';
+import type { OemExecution } from '../../../shared/transport/execution';
+import type { PreviousWrite } from '../../../shared/transport/writeOrder';
 import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
 import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { deletedSchema } from '../../schemas';
-import { oemApiRequest } from '../../transport/request';
+import { oemApiRequest } from '../../../shared/transport/request';
 import { organizationOemTokenProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 

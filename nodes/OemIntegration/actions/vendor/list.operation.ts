@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OemExecution } from '../../transport/execution';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { listVendors } from '../../lists';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { readOptions } from '../readers';
