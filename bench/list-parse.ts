@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../nodes/OemIntegration/actions/listing';
-import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/OemIntegration/schemas';
+import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/shared/schemas';
 import { manyVendors } from '../scripts/lib/fixtures';
 
 const SIZE = Number(process.env.LIST_SIZE ?? 100_000);

@@ -12,7 +12,7 @@ import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../OemIntegration/lists';
-import type { Vendor } from '../OemIntegration/schemas';
+import type { Vendor } from '../shared/schemas';
 import { OemExecution } from '../shared/transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';

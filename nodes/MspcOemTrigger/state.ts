@@ -23,7 +23,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../OemIntegration/actions/listing';
-import { templateKeys, type CredentialMap, type Integration, type Vendor } from '../OemIntegration/schemas';
+import { templateKeys, type CredentialMap, type Integration, type Vendor } from '../shared/schemas';
 
 export type VendorEvent = 'vendorAdded' | 'vendorChanged';
 export type IntegrationEvent = 'integrationAdded' | 'integrationRemoved' | 'integrationChanged';

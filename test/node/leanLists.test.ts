@@ -13,7 +13,7 @@ import {
 	integrationListZodSchema,
 	vendorListSchema,
 	vendorListZodSchema,
-} from '../../nodes/OemIntegration/schemas';
+} from '../../nodes/shared/schemas';
 import { manyVendors } from '../../scripts/lib/fixtures';
 
 /** Every difference between two values, as paths; empty when they are the same structure. */

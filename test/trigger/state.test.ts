@@ -14,7 +14,7 @@ import {
 	vendorState,
 	type TriggerState,
 } from '../../nodes/MspcOemTrigger/state';
-import type { Integration, Vendor } from '../../nodes/OemIntegration/schemas';
+import type { Integration, Vendor } from '../../nodes/shared/schemas';
 import { manyVendors } from '../../scripts/lib/fixtures';
 
 const vendor = (id: string, name: string, status: string | null = 'active', keys: string[] = ['api key']): Vendor =>

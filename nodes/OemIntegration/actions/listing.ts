@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CredentialMap } from '../schemas';
+import type { CredentialMap } from '../../shared/schemas';
 import type { OemExecution } from '../../shared/transport/execution';
 
 /** How many list entries to return for an item: all of them, or up to Limit. */

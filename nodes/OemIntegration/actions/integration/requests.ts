@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { OemExecution } from '../../../shared/transport/execution';
-import { integrationMutationSchema, type CredentialMap } from '../../schemas';
+import { integrationMutationSchema, type CredentialMap } from '../../../shared/schemas';
 import { oemApiRequest, type OemRequest } from '../../../shared/transport/request';
 import { readOptions } from '../readers';
 

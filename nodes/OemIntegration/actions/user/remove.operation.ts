@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OemExecution } from '../../../shared/transport/execution';
-import { deletedSchema } from '../../schemas';
+import { deletedSchema } from '../../../shared/schemas';
 import { oemApiRequest } from '../../../shared/transport/request';
 import { organizationOemTokenProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
