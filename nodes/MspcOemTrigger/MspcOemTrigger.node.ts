@@ -11,7 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
-import { listIntegrations, listVendors } from '../OemIntegration/lists';
+import { listIntegrations, listVendors } from '../shared/lists';
 import type { Vendor } from '../shared/schemas';
 import { OemExecution } from '../shared/transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';

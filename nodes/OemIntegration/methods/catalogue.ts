@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { listIntegrations } from '../lists';
+import { listIntegrations } from '../../shared/lists';
 import type { Integration } from '../../shared/schemas';
 import type { OemExecution } from '../../shared/transport/execution';
 

@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import type { Vendor } from '../../shared/schemas';
 import { OemExecution } from '../../shared/transport/execution';
-import { listVendors } from '../lists';
+import { listVendors } from '../../shared/lists';
 import { fetchIntegrations } from './catalogue';
 
 function matches(filter: string | undefined, ...texts: string[]) {

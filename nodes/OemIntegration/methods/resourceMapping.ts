@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { OemExecution } from '../../shared/transport/execution';
-import { listVendors } from '../lists';
+import { listVendors } from '../../shared/lists';
 import { fetchIntegrations } from './catalogue';
 
 function selectedId(ctx: ILoadOptionsFunctions, name: string): string {

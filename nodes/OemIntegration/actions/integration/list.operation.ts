@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { listIntegrations, listVendors } from '../../lists';
+import { listIntegrations, listVendors } from '../../../shared/lists';
 import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { listIntegrations } from '../../lists';
+import { listIntegrations } from '../../../shared/lists';
 import { templateKeys, type CredentialMap, type Integration } from '../../../shared/schemas';
 import type { OemExecution } from '../../../shared/transport/execution';
 import type { PreviousWrite } from '../../../shared/transport/writeOrder';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OemExecution } from '../../../shared/transport/execution';
-import { listVendors } from '../../lists';
+import { listVendors } from '../../../shared/lists';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { readOptions } from '../readers';
 import { applyLimit, withTemplate } from '../listing';

@@ -2,10 +2,10 @@
  * The two list requests, as the operations, the editor's dropdowns and the trigger all send them,
  * so each is worded, validated and shared in one place.
  */
-import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from '../shared/schemas';
-import type { OemExecution } from '../shared/transport/execution';
-import { oemApiRequest } from '../shared/transport/request';
-import type { RequestSettings } from '../shared/transport/settings';
+import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from './schemas';
+import type { OemExecution } from './transport/execution';
+import { oemApiRequest } from './transport/request';
+import type { RequestSettings } from './transport/settings';
 
 interface ListOptions {
 	itemIndex?: number;
