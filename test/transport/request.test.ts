@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { maybeDoneWarning } from '../../nodes/shared/transport/errors';
 import { OemExecution } from '../../nodes/shared/transport/execution';
 import { oemApiRequest, type OemRequest } from '../../nodes/shared/transport/request';
-import type { RawResponse } from '../../nodes/shared/transport/retry';
+import type { RawResponse } from '../../nodes/shared/transport/types';
 import { useFakeClock } from '../helpers/fakeClock';
 
 const CREDENTIALS = { baseUrl: 'https://acme.mspcentric.app', clientId: 'id', clientSecret: 'client-secret-1', scope: 'vendor_manage' };

@@ -17,18 +17,10 @@ import {
 	TIMEOUT_CODES,
 	UNREACHABLE_CODES,
 } from './networkErrors';
-import { SCANNED_LENGTH, excerpt, redact, type Secrets } from './redact';
-import type { OemRequest } from './request';
-import { bodyText, looksLikeHtml, parseJson, type UnexpectedAnswer } from './response';
-import type { Attempt, RawResponse } from './retry';
+import { SCANNED_LENGTH, excerpt, redact } from './redact';
+import { bodyText, looksLikeHtml, parseJson } from './response';
 import type { RequestSettings } from './settings';
-
-/** How the attempts of one request went, for the final message. */
-export interface Outcome {
-	attempts: number;
-	/** Why retrying stopped before maxRetries was used up, if it did. */
-	stoppedBecause?: string;
-}
+import type { Attempt, OemRequest, Outcome, RawResponse, Secrets, UnexpectedAnswer } from './types';
 
 const UNCERTAIN = { maybe: 'The integration may have been created', check: 'check with Integration: List' };
 const uncertainOf = (request: OemRequest<unknown>) => request.uncertain ?? UNCERTAIN;

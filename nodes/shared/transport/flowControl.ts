@@ -1,5 +1,5 @@
 import { RateLimiter, type RateLimit } from './rateLimit';
-import type { RawResponse } from './retry';
+import type { RawResponse } from './types';
 import { waitFor } from './wait';
 
 /** How many requests Auto starts with, and the most it ever lets run at once. */

@@ -35,7 +35,8 @@
  * and doubles the time before the next, so against a real limit raises cost one 429 each, ever
  * more rarely.
  */
-import { retryAfterMs, type RawResponse } from './retry';
+import { retryAfterMs } from './retry';
+import type { RawResponse } from './types';
 
 /** At most `requests` requests in any `windowMs`. */
 export interface RateLimit {

@@ -7,17 +7,9 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-const REDACTED = '[redacted]';
+import type { Secrets } from './types';
 
-/** The secrets of one request, in the forms `redact` looks for. */
-export interface Secrets {
-	/** Each secret fully decoded (see `decoded`). */
-	readonly decoded: string[];
-	/** Each secret as it was sent, and the parts of its base64 encodings that depend on it alone. */
-	readonly literal: string[];
-	/** Secrets shorter than MIN_LENGTH once decoded, removed only where they stand alone (see `standsAlone`). */
-	readonly short: string[];
-}
+const REDACTED = '[redacted]';
 
 /**
  * Values that must never reach an error message, description or output item: the client secret,

@@ -1,61 +1,21 @@
-import type { ICredentialsDecrypted, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeError } from 'n8n-workflow';
-import type { ZodTypeDef, ZodType } from 'zod';
 
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
-import { requestFailure, type Outcome } from './errors';
+import { requestFailure } from './errors';
 import type { OemContext, OemCredential, OemExecution } from './execution';
 import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
-import { secretsOf, type Secrets } from './redact';
+import { secretsOf } from './redact';
 import { parseSuccess } from './response';
-import { WINDOW_SPENT, attemptTimeout, decideRetry, type Attempt, type RawResponse } from './retry';
+import { WINDOW_SPENT, attemptTimeout, decideRetry } from './retry';
 import type { FlowSignal } from './flowControl';
-import { checkedSettings, type RequestSettings } from './settings';
+import { checkedSettings } from './settings';
+import type { Attempt, OemRequest, Outcome, RawResponse, Secrets } from './types';
 import { buildPath, resolveBaseUrl } from './url';
 import { waitFor } from './wait';
 
-export interface OemRequest<T> {
-	method: IHttpRequestMethods;
-	/** Path segments after `/api/oem-api/`; each is URL-encoded, so ids can never change the route. */
-	path: string[];
-	/** Body fields beyond the client credentials, which the credential type adds. */
-	body?: Record<string, unknown>;
-	/** Validates and shapes the success body. */
-	schema: Pick<ZodType<T, ZodTypeDef, unknown>, 'safeParse'>;
-	/** What the request does, in the user's words: "create the integration". */
-	action: string;
-	/**
-	 * Whether a failure after the request may have reached the server can be retried.
-	 * False for creates: a lost answer would otherwise create a duplicate.
-	 */
-	idempotent: boolean;
-	/**
-	 * For requests that are not idempotent: what may have been done although no clear answer
-	 * came, and how to check. Default: the integration create's words.
-	 */
-	uncertain?: { maybe: string; check: string };
-	/**
-	 * For an idempotent write (an update): the warning for a failure after which it may have been
-	 * applied. Running it again is harmless, but it must not be reported as not carried out.
-	 */
-	appliedWarning?: string;
-	/** The answer carries nothing the operation uses, so an empty 2xx body is success too. */
-	emptyAnswerIsSuccess?: boolean;
-	/**
-	 * The answer holds what the API never gives again (a new organization's token): a 2xx body that
-	 * holds it is taken as done even when it also reports a failure status, or the token is lost.
-	 */
-	answerCannotBeHadAgain?: boolean;
-	/** Extra words for a 404 or 409, saying what to do. */
-	hints?: Partial<Record<number, string>>;
-	itemIndex?: number;
-	settings?: RequestSettings;
-	/**
-	 * For reads: items of one execution that make the very same request share one answer
-	 * instead of sending it again.
-	 */
-	shareAcrossItems?: boolean;
-}
+
+export type { OemRequest } from './types';
 
 /** The one way the node talks to the OEM API. */
 export async function oemApiRequest<T>(execution: OemExecution, request: OemRequest<T>): Promise<T> {

@@ -1,10 +1,7 @@
 import type { INode } from 'n8n-workflow';
-import type { ZodIssue } from 'zod';
 
 import { reportedFailure, unexpectedAnswerError } from './errors';
-import type { OemRequest } from './request';
-import type { Secrets } from './redact';
-import type { RawResponse } from './retry';
+import type { OemRequest, RawResponse, Secrets } from './types';
 
 export function parseJson(text: string): unknown {
 	try {
@@ -23,11 +20,6 @@ export function bodyText(body: unknown): string {
 export function looksLikeHtml(text: string): boolean {
 	return /^\s*</.test(text);
 }
-
-/** What was wrong with a 2xx answer, for the message. */
-export type UnexpectedAnswer =
-	| { kind: 'empty' | 'notJson' | 'html' }
-	| { kind: 'shape'; issues: ZodIssue[] };
 
 /**
  * The failure status a body reports (`status`, or the Alerts API's `statusCode`), if it reports

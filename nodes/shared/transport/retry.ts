@@ -1,18 +1,6 @@
 import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES } from './networkErrors';
 import { MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, type RequestSettings } from './settings';
-
-export interface RawResponse {
-	statusCode: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-}
-
-/** One try of a request: an answer, or the network error code that stood in its way. */
-export interface Attempt {
-	response?: RawResponse;
-	/** A network failure's code, such as ECONNREFUSED. */
-	networkCode?: string;
-}
+import type { Attempt, RawResponse, RetryDecision } from './types';
 
 /** The wait a 429 or 503 asks for, in milliseconds: seconds or an HTTP date. */
 export function retryAfterMs(response: RawResponse, now = Date.now()): number | undefined {
@@ -55,12 +43,6 @@ export function attemptTimeout(settings: RequestSettings, retry: number, elapsed
 	if (retry === 0) return settings.timeout;
 	return Math.max(0, Math.min(settings.timeout, MAX_RETRY_WINDOW_MS - elapsedMs));
 }
-
-/**
- * What to do after a failed attempt: wait and try again, or stop (and why, when it is not obvious).
- * `pauseAll`: the wait is a rate limit's (429), which every request of the execution waits out.
- */
-export type RetryDecision = { retry: true; waitMs: number; pauseAll: boolean } | { retry: false; stoppedBecause?: string };
 
 /**
  * The one place that decides what a failure means for waiting: whether to retry, how long to wait
