@@ -7,6 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credentials/MspcOemApi.credentials';
 import { apiErrorSchema, oemErrorSchema } from '../schemas';
+import { bodyText, looksLikeHtml, parseJson } from './body';
 import {
 	CANCELED_CODE,
 	CANCELED_UNSENT_CODE,
@@ -18,7 +19,6 @@ import {
 	UNREACHABLE_CODES,
 } from './networkErrors';
 import { SCANNED_LENGTH, excerpt, redact } from './redact';
-import { bodyText, looksLikeHtml, parseJson } from './response';
 import type { RequestSettings } from './settings';
 import type { Attempt, OemRequest, Outcome, RawResponse, Secrets, UnexpectedAnswer } from './types';
 

@@ -1,25 +1,8 @@
 import type { INode } from 'n8n-workflow';
 
+import { bodyText, looksLikeHtml, parseJson } from './body';
 import { reportedFailure, unexpectedAnswerError } from './errors';
 import type { OemRequest, RawResponse, Secrets } from './types';
-
-export function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-}
-
-export function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	return Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
-}
-
-export function looksLikeHtml(text: string): boolean {
-	return /^\s*</.test(text);
-}
 
 /**
  * The failure status a body reports (`status`, or the Alerts API's `statusCode`), if it reports
