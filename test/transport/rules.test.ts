@@ -7,7 +7,8 @@ import type { INode } from 'n8n-workflow';
 
 import { statusMessage } from '../../nodes/shared/transport/errors';
 import { networkCodeOf } from '../../nodes/shared/transport/networkErrors';
-import { backoff, decideRetry, isRetryable, retryAfterMs } from '../../nodes/shared/transport/retry';
+import { decideRetry, isRetryable } from '../../nodes/shared/transport/rateLimit';
+import { backoff, retryAfterMs } from '../../nodes/shared/transport/retry';
 import { DEFAULT_SETTINGS, MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, checkedSettings } from '../../nodes/shared/transport/settings';
 import type { OemRequest, RawResponse } from '../../nodes/shared/transport/types';
 import { baseUrlProblem, buildPath } from '../../nodes/shared/transport/url';

@@ -1,8 +1,10 @@
 /**
- * What a 429 teaches: the API's limit, learned from the first 429 (or given by the Rate Limit
- * option), and the pace that stays under it. One per execution, shared by all items; nothing
- * outlives the execution. How long a 429 is waited out and whether it is retried is decideRetry's
- * (retry.ts); the flow controller asks this module when the next request may go.
+ * What a 429 means, decided here alone: whether the request is retried, how long it is waited out,
+ * and that every request of the execution waits it out too (the pause), all within the time the
+ * node keeps trying one request (decideRetry); and what it teaches: the API's limit, learned from
+ * the first 429 (or given by the Rate Limit option), and the pace that stays under it
+ * (RateLimiter). One limiter per execution, shared by all items; nothing outlives the execution.
+ * The flow controller asks the limiter when the next request may go.
  *
  * The pace is a client-side sliding-window log: a request goes only while fewer than `requests`
  * of the execution's requests were answered within the last `windowMs`, so once the window is
@@ -35,8 +37,52 @@
  * and doubles the time before the next, so against a real limit raises cost one 429 each, ever
  * more rarely.
  */
-import { retryAfterMs } from './retry';
-import type { RawResponse } from './types';
+import { isRetryableFailure, retryAfterMs, waitWithinWindow } from './retry';
+import type { RequestSettings } from './settings';
+import type { Attempt, RawResponse, RetryDecision } from './types';
+
+/** A 429: the API refused the request (so did nothing) and asks every request to slow down. */
+export function isRateLimited(attempt: Attempt): boolean {
+	return attempt.response?.statusCode === 429;
+}
+
+/**
+ * Whether the failure can be retried. A 429 is, by a read or update, and by a create when the API
+ * says when (Retry-After): it refused, so nothing was created. Any other failure: retry.ts's rule.
+ */
+export function isRetryable(attempt: Attempt, idempotent: boolean, serverWaitMs = retryAfterOf(attempt)): boolean {
+	if (isRateLimited(attempt)) return idempotent || serverWaitMs !== undefined;
+	return isRetryableFailure(attempt, idempotent);
+}
+
+/**
+ * What to do after a failed attempt, and so the one place that decides what a 429 means for
+ * waiting: whether to retry, how long to wait (Retry-After, else the backoff) and whether every
+ * request of the execution waits too (`pauseAll`: a 429), all within the time the node keeps trying
+ * one request (waitWithinWindow). A wait, the shared pause included, is only ever taken for a
+ * retry, so none outlasts that time.
+ */
+export function decideRetry(options: {
+	attempt: Attempt;
+	/** 0 for the first retry. */
+	retry: number;
+	settings: RequestSettings;
+	idempotent: boolean;
+	/** Milliseconds since the first attempt started. */
+	elapsedMs: number;
+	random?: number;
+}): RetryDecision {
+	const { attempt, retry, settings, idempotent, elapsedMs, random } = options;
+	const serverWaitMs = retryAfterOf(attempt);
+	if (retry >= settings.maxRetries || !isRetryable(attempt, idempotent, serverWaitMs)) return { retry: false };
+	const wait = waitWithinWindow({ serverWaitMs, retry, settings, elapsedMs, random });
+	return wait.retry ? { ...wait, pauseAll: isRateLimited(attempt) } : wait;
+}
+
+/** The wait an answer asks for (Retry-After), if it is an answer and asks. */
+function retryAfterOf(attempt: Attempt): number | undefined {
+	return attempt.response ? retryAfterMs(attempt.response) : undefined;
+}
 
 /** At most `requests` requests in any `windowMs`. */
 export interface RateLimit {

@@ -1,6 +1,6 @@
 import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES } from './networkErrors';
 import { MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, type RequestSettings } from './settings';
-import type { Attempt, RawResponse, RetryDecision } from './types';
+import type { Attempt, RawResponse } from './types';
 
 /** The wait a 429 or 503 asks for, in milliseconds: seconds or an HTTP date. */
 export function retryAfterMs(response: RawResponse, now = Date.now()): number | undefined {
@@ -20,12 +20,12 @@ export function backoff(retry: number, settings: RequestSettings, random = Math.
 }
 
 /**
- * Whether the failure can be retried. Reads and updates retry on 429, 5xx and network errors;
- * a create retries only where the failure proves the server did not process it.
+ * Whether a failure other than a 429 (rateLimit.ts decides those) can be retried. Reads and updates
+ * retry on 5xx and network errors; a create only where the failure proves the server did not
+ * process it.
  */
-export function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
+export function isRetryableFailure(attempt: Attempt, idempotent: boolean): boolean {
 	const status = attempt.response?.statusCode;
-	if (status === 429) return idempotent || retryAfterMs(attempt.response!) !== undefined;
 	if (status !== undefined) return idempotent && status >= 500;
 	if (attempt.networkCode === CANCELED_CODE || attempt.networkCode === CANCELED_UNSENT_CODE) return false;
 	return idempotent || NOT_SENT_CODES.includes(attempt.networkCode ?? '');
@@ -45,33 +45,30 @@ export function attemptTimeout(settings: RequestSettings, retry: number, elapsed
 }
 
 /**
- * The one place that decides what a failure means for waiting: whether to retry, how long to wait
- * (Retry-After, else the backoff), whether every request waits too (a 429), all within the time
- * the node keeps trying one request. A wait is only ever taken for a retry, so no wait outlasts
- * that time.
+ * How long to wait before a retry: what the API asked for (Retry-After), else the backoff; and no
+ * retry when waiting would pass the time the node keeps trying one request. Every wait, a 429's
+ * shared pause included, is taken from here, so none outlasts that time.
  */
-export function decideRetry(options: {
-	attempt: Attempt;
+export function waitWithinWindow(options: {
+	/** The Retry-After the answer gave, if any (see retryAfterMs). */
+	serverWaitMs: number | undefined;
 	/** 0 for the first retry. */
 	retry: number;
 	settings: RequestSettings;
-	idempotent: boolean;
 	/** Milliseconds since the first attempt started. */
 	elapsedMs: number;
 	random?: number;
-}): RetryDecision {
-	const { attempt, retry, settings, idempotent, elapsedMs } = options;
-	if (retry >= settings.maxRetries || !isRetryable(attempt, idempotent)) return { retry: false };
-	const serverWait = attempt.response ? retryAfterMs(attempt.response) : undefined;
-	const waitMs = serverWait ?? backoff(retry, settings, options.random);
+}): { retry: true; waitMs: number } | { retry: false; stoppedBecause: string } {
+	const { serverWaitMs, retry, settings, elapsedMs } = options;
+	const waitMs = serverWaitMs ?? backoff(retry, settings, options.random);
 	if (elapsedMs + waitMs > MAX_RETRY_WINDOW_MS) {
 		return {
 			retry: false,
 			stoppedBecause:
-				serverWait !== undefined && serverWait > MAX_RETRY_WINDOW_MS
-					? `the API asked to wait ${Math.ceil(serverWait / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
+				serverWaitMs !== undefined && serverWaitMs > MAX_RETRY_WINDOW_MS
+					? `the API asked to wait ${Math.ceil(serverWaitMs / 1000)} s (Retry-After) before trying again, longer than the node waits (${MAX_RETRY_WINDOW_MS / 1000} s)`
 					: WINDOW_SPENT,
 		};
 	}
-	return { retry: true, waitMs, pauseAll: attempt.response?.statusCode === 429 };
+	return { retry: true, waitMs };
 }
