@@ -1,5 +1,6 @@
-import { RateLimiter, type RateLimit } from './rateLimit';
-import type { RawResponse } from './types';
+import { CANCELED_CODE, NOT_SENT_CODES, UNREACHABLE_CODES } from './networkErrors';
+import { RateLimiter, isRateLimited, type RateLimit } from './rateLimit';
+import type { Attempt, RawResponse } from './types';
 import { waitFor } from './wait';
 
 /** How many requests Auto starts with, and the most it ever lets run at once. */
@@ -26,6 +27,19 @@ export type FlowSignal =
 	| { kind: 'overloaded' }
 	/** Any other answer (4xx): says nothing about load. */
 	| { kind: 'neutral' };
+
+/** What an attempt says about the API's load. */
+export function flowSignalOf(attempt: Attempt, latencyMs: number): FlowSignal {
+	const status = attempt.response?.statusCode;
+	if (isRateLimited(attempt)) return { kind: 'rateLimited' };
+	if (status === undefined) {
+		// Refused, unreachable or cancelled says nothing about load; a timeout or a reset does.
+		const code = attempt.networkCode ?? '';
+		return [...NOT_SENT_CODES, ...UNREACHABLE_CODES, CANCELED_CODE].includes(code) ? { kind: 'neutral' } : { kind: 'overloaded' };
+	}
+	if (status >= 500) return { kind: 'overloaded' };
+	return status < 300 ? { kind: 'success', latencyMs } : { kind: 'neutral' };
+}
 
 /**
  * The pace of one execution's requests: one controller shared by all items, so a rate limit or an

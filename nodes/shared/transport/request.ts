@@ -4,12 +4,12 @@ import { NodeError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from '../../../credentials/MspcOemApi.credentials';
 import { requestFailure } from './errors';
 import type { OemContext, OemCredential, OemExecution } from './execution';
-import { CANCELED_CODE, CANCELED_UNSENT_CODE, NOT_SENT_CODES, UNREACHABLE_CODES, networkCodeOf } from './networkErrors';
+import { CANCELED_UNSENT_CODE, networkCodeOf } from './networkErrors';
 import { decideRetry } from './rateLimit';
 import { secretsOf } from './redact';
 import { parseSuccess } from './response';
 import { WINDOW_SPENT, attemptTimeout } from './retry';
-import type { FlowSignal } from './flowControl';
+import { flowSignalOf } from './flowControl';
 import { checkedSettings } from './settings';
 import type { Attempt, OemRequest, Outcome, RawResponse, Secrets } from './types';
 import { buildPath, resolveBaseUrl } from './url';
@@ -81,19 +81,6 @@ async function send(
 	}
 }
 
-/** What an attempt says about the API's load. */
-function flowSignal(attempt: Attempt, latencyMs: number): FlowSignal {
-	const status = attempt.response?.statusCode;
-	if (status === 429) return { kind: 'rateLimited' };
-	if (status === undefined) {
-		// Refused, unreachable or cancelled says nothing about load; a timeout or a reset does.
-		const code = attempt.networkCode ?? '';
-		return [...NOT_SENT_CODES, ...UNREACHABLE_CODES, CANCELED_CODE].includes(code) ? { kind: 'neutral' } : { kind: 'overloaded' };
-	}
-	if (status >= 500) return { kind: 'overloaded' };
-	return status < 300 ? { kind: 'success', latencyMs } : { kind: 'neutral' };
-}
-
 /** Attempts until success, a failure not worth retrying, or the retry budget is spent. */
 async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, credential: OemCredential): Promise<T> {
 	const { flow, node } = execution;
@@ -131,7 +118,7 @@ async function sendRequest<T>(execution: OemExecution, request: OemRequest<T>, c
 		}
 		const sentAt = Date.now();
 		const attempt = await send(execution, options, credential, timeoutMs);
-		const signal = flowSignal(attempt, Date.now() - sentAt);
+		const signal = flowSignalOf(attempt, Date.now() - sentAt);
 		outcome.attempts++;
 		const status = attempt.response?.statusCode;
 		if (status !== undefined && status >= 200 && status < 300) {
