@@ -15,7 +15,6 @@ import type { Attempt, OemRequest, Outcome, RawResponse, Secrets } from './types
 import { buildPath, resolveBaseUrl } from './url';
 import { waitFor } from './wait';
 
-
 export type { OemRequest } from './types';
 
 /** The one way the node talks to the OEM API. */
