@@ -5,12 +5,13 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import { baseUrlProblem } from '../../credentials/MspcOemApi.credentials';
 import { statusMessage } from '../../nodes/shared/transport/errors';
 import { networkCodeOf } from '../../nodes/shared/transport/networkErrors';
 import type { OemRequest } from '../../nodes/shared/transport/request';
 import { backoff, decideRetry, isRetryable, retryAfterMs, type RawResponse } from '../../nodes/shared/transport/retry';
 import { DEFAULT_SETTINGS, MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, checkedSettings } from '../../nodes/shared/transport/settings';
-import { baseUrlProblem, buildPath } from '../../nodes/shared/transport/url';
+import { buildPath } from '../../nodes/shared/transport/url';
 
 const answer = (statusCode: number, headers: RawResponse['headers'] = {}): RawResponse => ({ statusCode, headers, body: '' });
 const node = { name: 'MSPC OEM', type: 'n8n-nodes-mspc-oem.oemIntegration' } as INode;
