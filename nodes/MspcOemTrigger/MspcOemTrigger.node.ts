@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
-import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
+import { optionsProperty, organizationOemTokenProperty } from '../shared/descriptions';
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../shared/lists';
 import type { Vendor } from '../shared/schemas';

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import { listIntegrations, listVendors } from '../../../shared/lists';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
+import { limitProperty, returnAllProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 import { applyLimit, withTemplate } from '../listing';
 

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
+import { idLocatorProperty } from '../descriptions';
 import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { updateIntegration } from './requests';

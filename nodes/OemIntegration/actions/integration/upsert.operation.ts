@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
 import type { PreviousWrite } from '../../../shared/transport/writeOrder';
-import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
+import { vendorIdProperty } from '../descriptions';
 import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { createIntegration, updateIntegration } from './requests';
