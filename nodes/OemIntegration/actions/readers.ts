@@ -18,6 +18,13 @@ export function readOptions(execution: Execution, itemIndex: number): NodeOption
 	return { concurrency: options.concurrency, ...requestSettings(options) };
 }
 
+/** How many list entries to return for an item: all of them, or up to Limit. */
+export function applyLimit<T>(execution: Execution, itemIndex: number, entries: T[]): T[] {
+	if (execution.parameter<boolean>('returnAll', itemIndex, false)) return entries;
+	const limit = execution.parameter<number>('limit', itemIndex, 50);
+	return entries.slice(0, Math.max(0, limit));
+}
+
 const PER_MS: Record<string, number> = { second: 1_000, minute: 60_000 };
 
 /**

@@ -4,8 +4,8 @@ import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import { listIntegrations, listVendors } from '../../../shared/lists';
 import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, returnAllProperty } from '../descriptions';
-import { readOptions, readOrganizationToken } from '../readers';
-import { applyLimit, withTemplate } from '../listing';
+import { applyLimit, readOptions, readOrganizationToken } from '../readers';
+import { withTemplate } from '../listing';
 
 export const option = {
 	name: 'List',

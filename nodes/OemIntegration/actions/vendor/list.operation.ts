@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OemExecution } from '../../../shared/transport/execution';
 import { listVendors } from '../../../shared/lists';
 import { limitProperty, returnAllProperty } from '../descriptions';
-import { readOptions } from '../readers';
-import { applyLimit, withTemplate } from '../listing';
+import { applyLimit, readOptions } from '../readers';
+import { withTemplate } from '../listing';
 
 export const option = {
 	name: 'List',
