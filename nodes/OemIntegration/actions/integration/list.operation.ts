@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { organizationOemTokenProperty } from '../../../shared/descriptions';
+import { withTemplate } from '../../../shared/listItems';
 import { listIntegrations, listVendors } from '../../../shared/lists';
 import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { applyLimit, readOptions, readOrganizationToken } from '../readers';
-import { withTemplate } from '../listing';
 
 export const option = {
 	name: 'List',

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OemExecution } from '../../../shared/transport/execution';
+import { withTemplate } from '../../../shared/listItems';
 import { listVendors } from '../../../shared/lists';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, returnAllProperty } from '../descriptions';
 import { applyLimit, readOptions } from '../readers';
-import { withTemplate } from '../listing';
 
 export const option = {
 	name: 'List',
