@@ -64,7 +64,6 @@ interface VendorFilters {
 }
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
