@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { withTemplate } from '../nodes/OemIntegration/actions/listing';
+import { withTemplate } from '../nodes/shared/listItems';
 import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/shared/schemas';
 import { manyVendors } from '../scripts/lib/fixtures';
 

@@ -8,7 +8,41 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { baseUrlProblem } from '../nodes/shared/transport/url';
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * What is wrong with a Base URL, in words that follow "The credential's Base URL", or undefined
+ * when secrets may be sent to it: a full https:// address without path, query or login
+ * (http:// only for this machine). Never echoes a login or a query, which may hold secrets.
+ */
+export function baseUrlProblem(value: unknown): string | undefined {
+	const raw = String(value ?? '').trim();
+	if (!raw) return 'is empty';
+	const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+	let url: URL | undefined;
+	try {
+		url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? new URL(raw) : undefined;
+	} catch {
+		url = undefined;
+	}
+	// No scheme ("host.example.com", "host:443") or unparseable: never guess one.
+	if (!url) {
+		return raw.includes('@')
+			? 'is not a full address: it must start with https://'
+			: `"${shown}" is not a full address: it must start with https://`;
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return `must start with https:// (it starts with ${url.protocol}//)`;
+	}
+	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+		return 'must start with https://, not http://: the client secret and tokens are only sent over HTTPS (plain http:// is allowed for localhost only)';
+	}
+	if (url.username || url.password) return 'must not contain a user name or password';
+	if (url.search || url.hash) return 'must not contain a query (?…) or fragment (#…)';
+	const path = url.pathname.replace(/\/+$/, '');
+	if (path !== '') return `must be the bare address without a path: remove "${path}" (use ${url.origin})`;
+	return undefined;
+}
 
 /** The credential type's name, as nodes, workflows and tests refer to it. */
 export const CREDENTIAL_TYPE = 'mspcOemApi';

@@ -9,12 +9,13 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
-import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
+import { optionsProperty, organizationOemTokenProperty } from '../shared/descriptions';
 import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../shared/lists';
+import { checkedOrganizationToken, requestSettings } from '../shared/readers';
 import type { Vendor } from '../shared/schemas';
 import { OemExecution } from '../shared/transport/execution';
-import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';
+import type { RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';
 import {
 	INTEGRATION_EVENTS,
@@ -60,24 +61,12 @@ function namesOf(vendors: Vendor[]): Map<string, string> {
 	return names;
 }
 
-function readSettings(ctx: IPollFunctions): RequestSettings {
-	const options = ctx.getNodeParameter('options', {}) as Partial<RequestSettings>;
-	return {
-		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
-		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
-		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,
-	};
-}
-
 function readToken(ctx: IPollFunctions): string {
-	const value = ctx.getNodeParameter('organizationOemToken', '') as unknown;
-	if (typeof value !== 'string' || value.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), "The 'Organization OEM Token' parameter is empty", {
-			description:
-				"The integration events watch one organization: set it to that organization's organizationOemToken (returned when the organization was created). Nothing was sent.",
-		});
-	}
-	return value.trim();
+	return checkedOrganizationToken(
+		ctx.getNodeParameter('organizationOemToken', ''),
+		ctx.getNode(),
+		"The integration events watch one organization: set it to that organization's organizationOemToken (returned when the organization was created). Nothing was sent.",
+	);
 }
 
 function readEvent(ctx: IPollFunctions): TriggerEvent {
@@ -285,7 +274,7 @@ export class MspcOemTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = readEvent(this);
-		const settings = readSettings(this);
+		const settings = requestSettings(this.getNodeParameter('options', {}) as Partial<RequestSettings>);
 		const execution = new OemExecution(this);
 		return isVendorEvent(event)
 			? await pollVendors(execution, event, settings)

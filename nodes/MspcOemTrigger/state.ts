@@ -22,7 +22,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { withTemplate } from '../OemIntegration/actions/listing';
+import { withTemplate } from '../shared/listItems';
 import { templateKeys, type CredentialMap, type Integration, type Vendor } from '../shared/schemas';
 
 export type VendorEvent = 'vendorAdded' | 'vendorChanged';

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
-import { optionsProperty } from './actions/descriptions';
+import { optionsProperty } from '../shared/descriptions';
 import { operationProperties } from './actions/operations';
 import { router } from './actions/router';
 import { getCredentialFields } from './methods/resourceMapping';

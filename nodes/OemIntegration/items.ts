@@ -5,12 +5,12 @@ import { maybeDoneWarning } from '../shared/transport/errors';
 import { OemExecution } from '../shared/transport/execution';
 import type { RateLimit } from '../shared/transport/rateLimit';
 
-/** What an operation does for one input item: the JSON of the output items it yields. */
-export type ItemOperation = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	execution: OemExecution<IExecuteFunctions>,
-) => Promise<IDataObject[]>;
+/**
+ * What an operation does for one input item: the JSON of the output items it yields. It reaches
+ * n8n's context only through `execution.ctx` (no `this`), so one object carries all it uses: the
+ * context, the node, the parameters as read once, the credential and the pace.
+ */
+export type ItemOperation = (itemIndex: number, execution: OemExecution<IExecuteFunctions>) => Promise<IDataObject[]>;
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
@@ -55,7 +55,7 @@ export async function runItems(
 
 	const runOne = async (itemIndex: number) => {
 		try {
-			const jsons = await operation.call(ctx, itemIndex, execution);
+			const jsons = await operation(itemIndex, execution);
 			results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			const nodeError = asNodeError(ctx, error, itemIndex);

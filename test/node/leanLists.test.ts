@@ -5,7 +5,7 @@
  * in the same order, the same prototypes (templates are prototype-less maps), the same property
  * attributes, all the way down.
  */
-import { withTemplate } from '../../nodes/OemIntegration/actions/listing';
+import { withTemplate } from '../../nodes/shared/listItems';
 import {
 	fastIntegrationList,
 	fastVendorList,

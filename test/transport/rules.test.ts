@@ -5,13 +5,14 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import { baseUrlProblem } from '../../credentials/MspcOemApi.credentials';
 import { statusMessage } from '../../nodes/shared/transport/errors';
 import { networkCodeOf } from '../../nodes/shared/transport/networkErrors';
 import { decideRetry, isRetryable } from '../../nodes/shared/transport/rateLimit';
 import { backoff, retryAfterMs } from '../../nodes/shared/transport/retry';
 import { DEFAULT_SETTINGS, MAX_BACKOFF_MS, MAX_RETRY_WINDOW_MS, checkedSettings } from '../../nodes/shared/transport/settings';
 import type { OemRequest, RawResponse } from '../../nodes/shared/transport/types';
-import { baseUrlProblem, buildPath } from '../../nodes/shared/transport/url';
+import { buildPath } from '../../nodes/shared/transport/url';
 
 const answer = (statusCode: number, headers: RawResponse['headers'] = {}): RawResponse => ({ statusCode, headers, body: '' });
 const node = { name: 'MSPC OEM', type: 'n8n-nodes-mspc-oem.oemIntegration' } as INode;

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { checkedOrganizationToken, checkedText, requestSettings } from '../../shared/readers';
 import type { OemExecution } from '../../shared/transport/execution';
 import type { RateLimit } from '../../shared/transport/rateLimit';
-import { DEFAULT_SETTINGS, type RequestSettings } from '../../shared/transport/settings';
+import type { RequestSettings } from '../../shared/transport/settings';
 
 type Execution = OemExecution<IExecuteFunctions>;
 
@@ -14,12 +15,14 @@ export interface NodeOptions extends RequestSettings {
 
 export function readOptions(execution: Execution, itemIndex: number): NodeOptions {
 	const options = execution.parameter<Partial<NodeOptions>>('options', itemIndex, {});
-	return {
-		concurrency: options.concurrency,
-		timeout: options.timeout ?? DEFAULT_SETTINGS.timeout,
-		maxRetries: options.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
-		retryDelay: options.retryDelay ?? DEFAULT_SETTINGS.retryDelay,
-	};
+	return { concurrency: options.concurrency, ...requestSettings(options) };
+}
+
+/** How many list entries to return for an item: all of them, or up to Limit. */
+export function applyLimit<T>(execution: Execution, itemIndex: number, entries: T[]): T[] {
+	if (execution.parameter<boolean>('returnAll', itemIndex, false)) return entries;
+	const limit = execution.parameter<number>('limit', itemIndex, 50);
+	return entries.slice(0, Math.max(0, limit));
 }
 
 const PER_MS: Record<string, number> = { second: 1_000, minute: 60_000 };
@@ -58,23 +61,15 @@ export function requireText(
 	whatToDo: string,
 ): string {
 	const value = execution.parameter<unknown>(name, itemIndex, '', { extractValue: true });
-	const text = typeof value === 'number' ? String(value) : value;
-	if (typeof text !== 'string' || text.trim() === '') {
-		throw new NodeOperationError(execution.node, `The '${label}' parameter is empty for item ${itemIndex}`, {
-			description: whatToDo,
-			itemIndex,
-		});
-	}
-	return text.trim();
+	return checkedText(value, execution.node, label, whatToDo, itemIndex);
 }
 
 export function readOrganizationToken(execution: Execution, itemIndex: number): string {
-	return requireText(
-		execution,
-		'organizationOemToken',
-		'Organization OEM Token',
-		itemIndex,
+	return checkedOrganizationToken(
+		execution.parameter<unknown>('organizationOemToken', itemIndex, '', { extractValue: true }),
+		execution.node,
 		'Set it to the organizationOemToken returned when the organization was created, for example with an expression that reads it from the incoming item.',
+		itemIndex,
 	);
 }
 

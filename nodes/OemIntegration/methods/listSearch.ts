@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import type { Vendor } from '../../shared/schemas';
 import { OemExecution } from '../../shared/transport/execution';
 import { listVendors } from '../../shared/lists';
-import { fetchIntegrations } from './catalogue';
+import { listEditorIntegrations } from './editorIntegrations';
 
 function matches(filter: string | undefined, ...texts: string[]) {
 	const wanted = filter?.trim().toLowerCase();
@@ -42,7 +42,7 @@ export async function searchIntegrations(
 ): Promise<INodeListSearchResult> {
 	// One after the other: a rejected token then costs no vendor request.
 	const execution = new OemExecution(this);
-	const integrations = await fetchIntegrations(execution);
+	const integrations = await listEditorIntegrations(execution);
 	const vendors = await listVendors(execution);
 	const vendorNames = new Map(vendors.map((vendor) => [vendor.id, vendor.name]));
 	return {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { OemExecution } from '../../shared/transport/execution';
 import { listVendors } from '../../shared/lists';
-import { fetchIntegrations } from './catalogue';
+import { listEditorIntegrations } from './editorIntegrations';
 
 function selectedId(ctx: ILoadOptionsFunctions, name: string): string {
 	const value = ctx.getNodeParameter(name, '', { extractValue: true }) as unknown;
@@ -39,7 +39,7 @@ export async function getCredentialFields(this: ILoadOptionsFunctions): Promise<
 	if (operation === 'update') {
 		const integrationId = selectedId(this, 'integrationId');
 		if (!integrationId) return { fields: [], emptyFieldsNotice: 'Select an integration first' };
-		const integration = (await fetchIntegrations(execution)).find((entry) => entry.id === integrationId);
+		const integration = (await listEditorIntegrations(execution)).find((entry) => entry.id === integrationId);
 		if (!integration) {
 			throw new NodeOperationError(this.getNode(), `No integration with ID "${integrationId}" in this organization`);
 		}

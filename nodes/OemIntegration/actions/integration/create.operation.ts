@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
+import { vendorIdProperty } from '../descriptions';
 import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { createIntegration } from './requests';
@@ -15,7 +16,6 @@ export const option = {
 export const description: INodeProperties[] = [organizationOemTokenProperty, vendorIdProperty, ...credentialValueProperties('create')];
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
+import { withTemplate } from '../../../shared/listItems';
 import { listIntegrations, listVendors } from '../../../shared/lists';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { limitProperty, organizationOemTokenProperty, returnAllProperty } from '../descriptions';
-import { readOptions, readOrganizationToken } from '../readers';
-import { applyLimit, withTemplate } from '../listing';
+import { limitProperty, returnAllProperty } from '../descriptions';
+import { applyLimit, readOptions, readOrganizationToken } from '../readers';
 
 export const option = {
 	name: 'List',
@@ -15,7 +16,6 @@ export const option = {
 export const description: INodeProperties[] = [organizationOemTokenProperty, returnAllProperty, limitProperty];
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { idLocatorProperty, organizationOemTokenProperty } from '../descriptions';
+import { idLocatorProperty } from '../descriptions';
 import { readOrganizationToken, requireText } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { updateIntegration } from './requests';
@@ -29,7 +30,6 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
@@ -51,7 +51,7 @@ export async function execute(
 			? await currentIntegration(execution, itemIndex, organizationOemToken, previous, (entry) => entry.id === integrationId)
 			: undefined;
 		if (checked && !stored) {
-			throw new NodeOperationError(this.getNode(), 'Could not update the integration: Integration: List shows no integration with this ID in the organization', {
+			throw new NodeOperationError(execution.node, 'Could not update the integration: Integration: List shows no integration with this ID in the organization', {
 				itemIndex,
 				description: "Pick the integration from the list, or give the id field of Integration: List for this item's organization. Nothing was sent.",
 			});
@@ -59,8 +59,8 @@ export async function execute(
 		// With Allow Removing Stored Keys on, no list is read (one request fewer, as the README
 		// says), so an external integration is not recognised then: the API's answer decides.
 		if (stored) {
-			refuseExternal(this, itemIndex, stored, 'Leave this integration out.');
-			keepStoredKeys(this, itemIndex, stored.keys, integrationCredentials);
+			refuseExternal(execution.ctx, itemIndex, stored, 'Leave this integration out.');
+			keepStoredKeys(execution.ctx, itemIndex, stored.keys, integrationCredentials);
 		}
 		const integration = await updateIntegration(execution, itemIndex, {
 			organizationOemToken,

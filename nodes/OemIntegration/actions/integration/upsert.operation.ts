@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
 import type { PreviousWrite } from '../../../shared/transport/writeOrder';
-import { organizationOemTokenProperty, vendorIdProperty } from '../descriptions';
+import { vendorIdProperty } from '../descriptions';
 import { readOrganizationToken, readVendorId } from '../readers';
 import { credentialValueProperties, readCredentialValues } from './credentialValues';
 import { createIntegration, updateIntegration } from './requests';
@@ -55,7 +56,6 @@ const UPDATE_HINTS = {
 };
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {
@@ -68,8 +68,8 @@ export async function execute(
 	const update = async (existing: StoredIntegration): Promise<IntegrationWrite> => {
 		const { id } = existing;
 		if (skip) return { output: { id, vendorId, action: 'skipped' }, stored: existing };
-		refuseExternal(this, itemIndex, existing, 'Leave this vendor out, or set If the Integration Exists to Skip It.');
-		if (checked) keepStoredKeys(this, itemIndex, existing.keys, integrationCredentials, ' To leave integrations that exist as they are, set If the Integration Exists to Skip It.');
+		refuseExternal(execution.ctx, itemIndex, existing, 'Leave this vendor out, or set If the Integration Exists to Skip It.');
+		if (checked) keepStoredKeys(execution.ctx, itemIndex, existing.keys, integrationCredentials, ' To leave integrations that exist as they are, set If the Integration Exists to Skip It.');
 		const updated = await updateIntegration(execution, itemIndex, { organizationOemToken, integrationId: id, integrationCredentials, hints: UPDATE_HINTS });
 		return { output: { id: updated.id, vendorId: updated.vendorId ?? vendorId, action: 'updated' }, stored: afterWrite(existing, integrationCredentials) };
 	};

@@ -26,7 +26,6 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

@@ -16,7 +16,6 @@ export const option = {
 export const description: INodeProperties[] = personProperties('user');
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

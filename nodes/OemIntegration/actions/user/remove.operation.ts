@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
 import { deletedSchema } from '../../../shared/schemas';
 import { oemApiRequest } from '../../../shared/transport/request';
-import { organizationOemTokenProperty } from '../descriptions';
 import { readOptions, readOrganizationToken } from '../readers';
 
 export const option = {
@@ -16,7 +16,6 @@ export const option = {
 export const description: INodeProperties[] = [organizationOemTokenProperty];
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OemExecution } from '../../../shared/transport/execution';
+import { withTemplate } from '../../../shared/listItems';
 import { listVendors } from '../../../shared/lists';
+import type { OemExecution } from '../../../shared/transport/execution';
 import { limitProperty, returnAllProperty } from '../descriptions';
-import { readOptions } from '../readers';
-import { applyLimit, withTemplate } from '../listing';
+import { applyLimit, readOptions } from '../readers';
 
 export const option = {
 	name: 'List',
@@ -64,7 +64,6 @@ interface VendorFilters {
 }
 
 export async function execute(
-	this: IExecuteFunctions,
 	itemIndex: number,
 	execution: OemExecution<IExecuteFunctions>,
 ): Promise<IDataObject[]> {

@@ -1,14 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+/** List entries (vendors, integrations) shaped into output items, as the action's lists and the trigger's events give them. */
+import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialMap } from '../../shared/schemas';
-import type { OemExecution } from '../../shared/transport/execution';
-
-/** How many list entries to return for an item: all of them, or up to Limit. */
-export function applyLimit<T>(execution: OemExecution<IExecuteFunctions>, itemIndex: number, entries: T[]): T[] {
-	if (execution.parameter<boolean>('returnAll', itemIndex, false)) return entries;
-	const limit = execution.parameter<number>('limit', itemIndex, 50);
-	return entries.slice(0, Math.max(0, limit));
-}
+import type { CredentialMap } from './schemas';
 
 /**
  * A list entry as the user sees it: its fields, its template (already a plain key → value object,

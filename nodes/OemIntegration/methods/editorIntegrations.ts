@@ -6,7 +6,7 @@ import type { Integration } from '../../shared/schemas';
 import type { OemExecution } from '../../shared/transport/execution';
 
 /** The organization's integrations for the editor's dropdowns and field loaders, from the token as typed. */
-export async function fetchIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {
+export async function listEditorIntegrations(execution: OemExecution<ILoadOptionsFunctions>): Promise<Integration[]> {
 	const { ctx } = execution;
 	const token = ctx.getCurrentNodeParameter('organizationOemToken') as unknown;
 	if (typeof token === 'string' && token.startsWith('=')) {
