@@ -10,12 +10,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../OemIntegration/actions/descriptions';
-import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../shared/lists';
 import type { Vendor } from '../shared/schemas';
 import { OemExecution } from '../shared/transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';
+import { matchesFilters, vendorFiltersProperty, type VendorFilters } from '../shared/vendorFilter';
 import {
 	INTEGRATION_EVENTS,
 	READABLE_FORMATS,
@@ -27,7 +27,6 @@ import {
 	integrationState,
 	isIntegrationEvent,
 	isVendorEvent,
-	matchesFilters,
 	rememberedIntegrations,
 	rememberedVendors,
 	removedItem,
@@ -38,13 +37,10 @@ import {
 	type TriggerEvent,
 	type TriggerState,
 	type VendorEvent,
-	type VendorFilters,
 } from './state';
 
 /** How many of the newest entries "Fetch Test Event" returns. */
 const SAMPLE_SIZE = 3;
-
-const vendorFilters = vendorListDescription.find((property) => property.name === 'filters') as INodeProperties;
 
 const requestOptions: INodeProperties = {
 	...optionsProperty,
@@ -278,7 +274,7 @@ export class MspcOemTrigger implements INodeType {
 					"The OEM token of the organization whose integrations to watch. Prefer an expression that reads it from where you store it, so it is not saved in the workflow. It is never kept in the trigger's memory.",
 				displayOptions: { show: { event: INTEGRATION_EVENTS } },
 			},
-			{ ...vendorFilters, displayOptions: { show: { event: VENDOR_EVENTS } } },
+			{ ...vendorFiltersProperty, displayOptions: { show: { event: VENDOR_EVENTS } } },
 			requestOptions,
 		],
 	};

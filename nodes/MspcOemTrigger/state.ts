@@ -24,6 +24,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../OemIntegration/actions/listing';
 import { templateKeys, type CredentialMap, type Integration, type Vendor } from '../shared/schemas';
+import {
+	matchesFilters,
+	matchesName,
+	matchesStatusAndType,
+	nameFilterOf,
+	type VendorFilters,
+} from '../shared/vendorFilter';
 
 export type VendorEvent = 'vendorAdded' | 'vendorChanged';
 export type IntegrationEvent = 'integrationAdded' | 'integrationRemoved' | 'integrationChanged';
@@ -151,40 +158,6 @@ function storedKeySets(state: TriggerState): string[][] | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // vendors
-
-export interface VendorFilters {
-	integrationStatus?: string;
-	integrationType?: string;
-	nameContains?: string;
-}
-
-const nameFilterOf = (filters: VendorFilters) => filters.nameContains?.trim().toLowerCase() || undefined;
-
-function matchesName(filters: VendorFilters, name: string): boolean {
-	const nameContains = nameFilterOf(filters);
-	return !nameContains || name.toLowerCase().includes(nameContains);
-}
-
-function matchesStatusAndType(
-	filters: VendorFilters,
-	status: string | null | undefined,
-	type: string | null | undefined,
-): boolean {
-	return (
-		(!filters.integrationStatus || status === filters.integrationStatus) &&
-		(!filters.integrationType || type === filters.integrationType)
-	);
-}
-
-/** The same test as Vendor: List's filters. */
-export function matchesFilters(
-	filters: VendorFilters,
-	name: string,
-	status: string | null | undefined,
-	type: string | null | undefined,
-): boolean {
-	return matchesStatusAndType(filters, status, type) && matchesName(filters, name);
-}
 
 /** The digest of the Name Contains filter, if one is set. */
 const nameFilterDigest = (filters: VendorFilters) => {
