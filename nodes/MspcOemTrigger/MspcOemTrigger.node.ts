@@ -16,28 +16,18 @@ import { OemExecution } from '../shared/transport/execution';
 import { DEFAULT_SETTINGS, type RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';
 import { matchesFilters, vendorFiltersProperty, type VendorFilters } from '../shared/vendorFilter';
+import { digest, READABLE_FORMATS, STATE_FORMAT, type TriggerState } from './state/codec';
 import {
 	INTEGRATION_EVENTS,
-	READABLE_FORMATS,
-	STATE_FORMAT,
 	VENDOR_EVENTS,
-	digest,
-	integrationChanges,
-	integrationItem,
-	integrationState,
 	isIntegrationEvent,
 	isVendorEvent,
-	rememberedIntegrations,
-	rememberedVendors,
-	removedItem,
-	vendorChanges,
-	vendorItem,
-	vendorState,
 	type IntegrationEvent,
 	type TriggerEvent,
-	type TriggerState,
 	type VendorEvent,
-} from './state';
+} from './state/events';
+import { integrationChanges, integrationItem, integrationState, rememberedIntegrations, removedItem } from './state/integrations';
+import { rememberedVendors, vendorChanges, vendorItem, vendorState } from './state/vendors';
 
 /** How many of the newest entries "Fetch Test Event" returns. */
 const SAMPLE_SIZE = 3;

@@ -5,16 +5,9 @@
  * format 1 is read once and then written as the current format, and what junk, truncated and
  * oversized states read as. (test/trigger/state.test.ts covers the comparison built on it.)
  */
-import {
-	digest,
-	integrationState,
-	READABLE_FORMATS,
-	rememberedIntegrations,
-	rememberedVendors,
-	STATE_FORMAT,
-	vendorState,
-	type TriggerState,
-} from '../../nodes/MspcOemTrigger/state';
+import { digest, READABLE_FORMATS, STATE_FORMAT, type TriggerState } from '../../nodes/MspcOemTrigger/state/codec';
+import { integrationState, rememberedIntegrations } from '../../nodes/MspcOemTrigger/state/integrations';
+import { rememberedVendors, vendorState } from '../../nodes/MspcOemTrigger/state/vendors';
 import type { Integration, Vendor } from '../../nodes/shared/schemas';
 
 const vendor = (id: string, name: string, integrationStatus: string | undefined, integrationType: string, keys: string[]) =>
