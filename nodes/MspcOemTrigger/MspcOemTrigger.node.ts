@@ -10,42 +10,28 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../shared/descriptions';
-import { description as vendorListDescription } from '../OemIntegration/actions/vendor/list.operation';
 import { listIntegrations, listVendors } from '../shared/lists';
 import { checkedOrganizationToken, requestSettings } from '../shared/readers';
 import type { Vendor } from '../shared/schemas';
 import { OemExecution } from '../shared/transport/execution';
 import type { RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';
+import { matchesFilters, vendorFiltersProperty, type VendorFilters } from '../shared/vendorFilter';
+import { digest, READABLE_FORMATS, STATE_FORMAT, type TriggerState } from './state/codec';
 import {
 	INTEGRATION_EVENTS,
-	READABLE_FORMATS,
-	STATE_FORMAT,
 	VENDOR_EVENTS,
-	digest,
-	integrationChanges,
-	integrationItem,
-	integrationState,
 	isIntegrationEvent,
 	isVendorEvent,
-	matchesFilters,
-	rememberedIntegrations,
-	rememberedVendors,
-	removedItem,
-	vendorChanges,
-	vendorItem,
-	vendorState,
 	type IntegrationEvent,
 	type TriggerEvent,
-	type TriggerState,
 	type VendorEvent,
-	type VendorFilters,
-} from './state';
+} from './state/events';
+import { integrationChanges, integrationItem, integrationState, rememberedIntegrations, removedItem } from './state/integrations';
+import { rememberedVendors, vendorChanges, vendorItem, vendorState } from './state/vendors';
 
 /** How many of the newest entries "Fetch Test Event" returns. */
 const SAMPLE_SIZE = 3;
-
-const vendorFilters = vendorListDescription.find((property) => property.name === 'filters') as INodeProperties;
 
 const requestOptions: INodeProperties = {
 	...optionsProperty,
@@ -267,7 +253,7 @@ export class MspcOemTrigger implements INodeType {
 					"The OEM token of the organization whose integrations to watch. Prefer an expression that reads it from where you store it, so it is not saved in the workflow. It is never kept in the trigger's memory.",
 				displayOptions: { show: { event: INTEGRATION_EVENTS } },
 			},
-			{ ...vendorFilters, displayOptions: { show: { event: VENDOR_EVENTS } } },
+			{ ...vendorFiltersProperty, displayOptions: { show: { event: VENDOR_EVENTS } } },
 			requestOptions,
 		],
 	};

@@ -83,10 +83,10 @@ describe('n8n-node lint over the sources', () => {
 		for (const entry of ['nodes', 'credentials', 'package.json', 'tsconfig.json']) {
 			fs.cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
 		}
-		fs.appendFileSync(path.join(copy, 'nodes/MspcOemTrigger/state.ts'), '\nexport const tick = () => setTimeout(() => undefined, 1);\n');
+		fs.appendFileSync(path.join(copy, 'nodes/MspcOemTrigger/state/codec.ts'), '\nexport const tick = () => setTimeout(() => undefined, 1);\n');
 		const { status, output } = officialChecks('lint', '--dir', copy);
 		expect(output).toContain('@n8n/community-nodes/no-restricted-globals');
-		expect(output).toContain(path.join(copy, 'nodes/MspcOemTrigger/state.ts'));
+		expect(output).toContain(path.join(copy, 'nodes/MspcOemTrigger/state/codec.ts'));
 		expect(status).toBe(1);
 	}, 5 * MINUTES);
 });

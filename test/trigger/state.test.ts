@@ -1,19 +1,11 @@
 /**
- * The trigger's state codec (nodes/MspcOemTrigger/state.ts) on its own: what a vendor or
+ * The trigger's state codec (nodes/MspcOemTrigger/state/) on its own: what a vendor or
  * integration list is stored as, how it is read back (also the previous format), what a damaged
  * state reads as, and the size for a 100,000-vendor catalogue.
  */
-import {
-	digest,
-	integrationChanges,
-	integrationState,
-	rememberedIntegrations,
-	rememberedVendors,
-	STATE_FORMAT,
-	vendorChanges,
-	vendorState,
-	type TriggerState,
-} from '../../nodes/MspcOemTrigger/state';
+import { digest, STATE_FORMAT, type TriggerState } from '../../nodes/MspcOemTrigger/state/codec';
+import { integrationChanges, integrationState, rememberedIntegrations } from '../../nodes/MspcOemTrigger/state/integrations';
+import { rememberedVendors, vendorChanges, vendorState } from '../../nodes/MspcOemTrigger/state/vendors';
 import type { Integration, Vendor } from '../../nodes/shared/schemas';
 import { manyVendors } from '../../scripts/lib/fixtures';
 
