@@ -27,6 +27,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { withTemplate } from '../nodes/OemIntegration/actions/listing';
 import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/OemIntegration/schemas';
 import { manyVendors } from '../scripts/lib/fixtures';
+import { median } from './stats';
 
 const SIZE = Number(process.env.LIST_SIZE ?? 100_000);
 const RUNS = Number(process.env.LIST_RUNS ?? 7);
@@ -93,12 +94,6 @@ function child(variant: Variant): void {
 	const sample: Sample = { ms, peakMiB: (peak - rssBefore) / 1024, retainedMiB: (retained - heapBefore) / 2 ** 20 };
 	process.stdout.write(JSON.stringify(sample));
 }
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function main(): void {
 	const samples = new Map<Variant, Sample[]>(VARIANTS.map((v) => [v, []]));

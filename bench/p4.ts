@@ -6,6 +6,7 @@
  * run.ts runs it (BENCH_ONLY=P4) with its own workflow and measurement tools, handed in.
  */
 import type { RecordedRequest, RunningSandbox } from '../sandbox';
+import { numberEnv } from './env';
 
 export interface P4Shape {
 	id: string;
@@ -20,8 +21,6 @@ export interface P4Shape {
 	batch: { size: number; intervalMs: number };
 }
 
-const itemsEnv = (name: string, fallback: number) => Number(process.env[name]?.trim() || fallback);
-
 export function p4Shapes(quick: boolean): P4Shape[] {
 	const scale = quick ? 0.2 : 1;
 	return [
@@ -31,7 +30,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 10,
 			fixed: false,
-			items: itemsEnv('BENCH_P4_ITEMS', 1000 * scale),
+			items: numberEnv('BENCH_P4_ITEMS', 1000 * scale),
 			option: { requests: 10, per: 'second' },
 			batch: { size: 10, intervalMs: 1000 },
 		},
@@ -41,7 +40,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 60,
 			fixed: false,
-			items: itemsEnv('BENCH_P4_ITEMS_60', 300 * scale),
+			items: numberEnv('BENCH_P4_ITEMS_60', 300 * scale),
 			option: { requests: 100, per: 'minute' },
 			batch: { size: 5, intervalMs: 3000 },
 		},
@@ -51,7 +50,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 10,
 			fixed: true,
-			items: itemsEnv('BENCH_P4_ITEMS', 1000 * scale),
+			items: numberEnv('BENCH_P4_ITEMS', 1000 * scale),
 			option: { requests: 10, per: 'second' },
 			batch: { size: 10, intervalMs: 1000 },
 		},

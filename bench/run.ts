@@ -35,16 +35,11 @@ import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 import { p4Contenders, p4Counts, p4Report, p4Shapes, p4Workflows, type P4Row } from './p4';
+import { cpuProfileFlags, env, n8nVersionOption, numberEnv } from './env';
+import { progressLog } from './log';
 import { groupCpuMs, procStatusKb } from './proc';
+import { median } from './stats';
 
-const env = (name: string) => process.env[name]?.trim() || undefined;
-const numberEnv = (name: string, fallback: number) => {
-	const value = env(name);
-	if (value === undefined) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"`);
-	return n;
-};
 const QUICK = env('BENCH_QUICK') === '1';
 const RUNS = numberEnv('BENCH_RUNS', 5);
 const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().split(',').map((s) => s.trim()));
@@ -56,12 +51,7 @@ const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
 const P4_SHAPES = p4Shapes(QUICK);
 const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);
 
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const log = progressLog('bench');
 
 // ---------------------------------------------------------------------------------------------
 // workflows
@@ -234,9 +224,8 @@ async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[]
 	// end of a large run (100,000 items); writes to a file are synchronous.
 	const outFile = path.join(n8n.userFolder, `bench-${workflowId}.out`);
 	const out = fs.openSync(outFile, 'w');
-	// BENCH_CPU_PROF=<folder>: every run also writes a V8 CPU profile there (<workflow>-<time>.cpuprofile).
-	const profile = env('BENCH_CPU_PROF') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env('BENCH_CPU_PROF')!)}`, `--cpu-prof-name=${workflowId}-${Date.now()}.cpuprofile`] : [];
-	const child = spawn(n8n.install.nodeBinary, [...profile, n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+	// BENCH_CPU_PROF=<folder>: every run also writes a V8 CPU profile there.
+	const child = spawn(n8n.install.nodeBinary, [...cpuProfileFlags(workflowId), n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
 		cwd: n8n.userFolder,
 		env: childEnv,
 		stdio: ['ignore', out, 'pipe'],
@@ -460,7 +449,7 @@ async function main() {
 		}
 
 		log('packing the package and preparing n8n');
-		n8n = await N8nInstance.create({ logLevel: 'debug', ...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}) });
+		n8n = await N8nInstance.create({ logLevel: 'debug', ...n8nVersionOption() });
 		const creds = [
 			{ id: 'benchUpdates', sandbox: updates },
 			{ id: 'benchLimited', sandbox: limited },

@@ -30,20 +30,17 @@ import * as path from 'node:path';
 
 import { CREDENTIAL_TYPE, N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/n8n';
 import { manyVendors } from '../scripts/lib/fixtures';
+import { cpuProfileFlags, env, n8nVersionOption } from './env';
+import { progressLog } from './log';
 import { groupCpuMs, procStatusKb } from './proc';
+import { median } from './stats';
 
-const env = (name: string) => process.env[name]?.trim() || undefined;
 const SIZES = (env('BENCH_SIZES') ?? '10000,100000').split(',').map(Number);
 const POLLS = Number(env('BENCH_POLLS') ?? 10);
 const LATENCY_MS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const log = (message: string) => process.stderr.write(`[bench P5] ${message}\n`);
+const log = progressLog('bench P5');
 
 type Contender = 'ours' | 'diy';
 
@@ -180,11 +177,11 @@ function databaseBytes(n8n: N8nInstance): { staticData: number; processedData: n
 
 async function measure(contender: Contender, size: number, sandbox: Sandbox, seconds: number) {
 	const wf = workflow(contender, size, sandbox, seconds);
-	const profile = env('BENCH_CPU_PROF');
+	const profile = cpuProfileFlags(wf.id);
 	const n8n = await N8nInstance.create({
 		logLevel: 'debug',
-		...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}),
-		...(profile ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profile)} --cpu-prof-name=${wf.id}-${Date.now()}.cpuprofile` } } : {}),
+		...n8nVersionOption(),
+		...(profile.length ? { env: { NODE_OPTIONS: profile.join(' ') } } : {}),
 	});
 	try {
 		await n8n.importCredentials([{ id: 'benchTrigger', name: 'benchTrigger', type: CREDENTIAL_TYPE, data: { baseUrl: sandbox.url, ...sandbox.credentials } }]);
@@ -287,7 +284,7 @@ async function main() {
 			}
 			rows.push({ size, ours: results.ours!, diy: results.diy! });
 		}
-		version = (await N8nInstance.create({ tarball: false, ...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}) })).version;
+		version = (await N8nInstance.create({ tarball: false, ...n8nVersionOption() })).version;
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
