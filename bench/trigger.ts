@@ -32,7 +32,7 @@ import { CREDENTIAL_TYPE, N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/
 import { manyVendors } from '../scripts/lib/fixtures';
 import { cpuProfileFlags, env, n8nVersionOption } from './env';
 import { progressLog } from './log';
-import { groupCpuMs, procStatusKb } from './proc';
+import { findProcess, groupCpuMs, procStatusKb } from './proc';
 import { median } from './stats';
 
 const SIZES = (env('BENCH_SIZES') ?? '10000,100000').split(',').map(Number);
@@ -131,18 +131,9 @@ function workflow(contender: Contender, size: number, sandbox: Sandbox, seconds:
 
 /** The `n8n start` process of an instance: the process whose working folder is the instance's. */
 function serverPid(n8n: N8nInstance): number {
-	for (const name of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) continue;
-		try {
-			const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
-			if (cmdline.includes(n8n.install.n8nBin) && cmdline.includes('start') && fs.readlinkSync(`/proc/${name}/cwd`) === n8n.userFolder) {
-				return Number(name);
-			}
-		} catch {
-			/* gone or not ours */
-		}
-	}
-	throw new Error('the n8n start process was not found');
+	const pid = findProcess((cmdline, cwd) => cmdline.includes(n8n.install.n8nBin) && cmdline.includes('start') && cwd === n8n.userFolder);
+	if (pid === undefined) throw new Error('the n8n start process was not found');
+	return pid;
 }
 
 interface Poll {
