@@ -9,13 +9,7 @@
  *
  * P5 (the trigger's polls in a running n8n) is bench/trigger.ts; bench/list-parse.ts is P3's path outside n8n.
  *
- * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
- * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
- * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS (the 10 s shapes; default 1000),
- * BENCH_P4_ITEMS_60 (the 60 s shape; default 300), BENCH_P4_RUNS (default: BENCH_RUNS); the P4
- * shapes are in bench/p4.ts.
- * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run),
- * BENCH_CPU_PROF (a folder: each `n8n execute` also writes a V8 CPU profile there).
+ * Settings (environment): bench/config.ts.
  *
  * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
  * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
@@ -34,22 +28,12 @@ import * as path from 'node:path';
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
-import { p4Contenders, p4Counts, p4Report, p4Shapes, p4Workflows, type P4Row } from './p4';
-import { cpuProfileFlags, env, n8nVersionOption, numberEnv } from './env';
+import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_MAIN_SIZE, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
+import { p4Contenders, p4Counts, p4Report, p4Workflows, type P4Row } from './p4';
+import { cpuProfileFlags, n8nVersionOption } from './env';
 import { progressLog } from './log';
 import { groupCpuMs, procStatusKb } from './proc';
 import { median } from './stats';
-
-const QUICK = env('BENCH_QUICK') === '1';
-const RUNS = numberEnv('BENCH_RUNS', 5);
-const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().split(',').map((s) => s.trim()));
-const P1_ITEMS = numberEnv('BENCH_P1_ITEMS', QUICK ? 50 : 200);
-const P2_ITEMS = numberEnv('BENCH_P2_ITEMS', QUICK ? 100 : 1000);
-const P2_LATENCY_MS = 20;
-const P3_SIZES = env('BENCH_SIZES') ? env('BENCH_SIZES')!.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
-const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
-const P4_SHAPES = p4Shapes(QUICK);
-const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);
 
 const log = progressLog('bench');
 
@@ -574,7 +558,7 @@ async function main() {
 
 		results.minutes = (Date.now() - benchStarted) / 60_000;
 		const text = report(results);
-		const out = path.join(__dirname, path.basename(env('BENCH_OUT') ?? (QUICK ? 'RESULTS.quick.md' : 'RESULTS.md')));
+		const out = RESULTS_FILE;
 		// The reading is written by hand after a run; a new run keeps it (to be checked against the new figures).
 		const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
 		const reading = previous.includes('\n## Reading') ? previous.slice(previous.indexOf('\n## Reading') + 1) : '## Reading\n\n(to be written)\n';
