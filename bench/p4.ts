@@ -3,10 +3,11 @@
  * 10 s, the Alerts API's documented 100 per 60 s sliding window, and a fixed window of 100 per
  * 10 s): this node at its defaults (it learns the limit from the first 429), with the Rate Limit
  * option set to the limit, and the HTTP Request node paced by hand (batching at the limit's rate).
- * run.ts runs it (BENCH_ONLY=P4) with its own workflow and measurement tools, handed in.
+ * run.ts runs it (BENCH_ONLY=P4).
  */
 import type { RecordedRequest, RunningSandbox } from '../sandbox';
 import { numberEnv } from './env';
+import { chain, httpUpdate, ourUpdate, updateItems } from './workflows';
 
 export interface P4Shape {
 	id: string;
@@ -99,23 +100,13 @@ export const p4Contenders = (shape: P4Shape) => [
 	},
 ];
 
-/** The workflows of one shape, from run.ts's builders. */
-export function p4Workflows<Workflow>(
-	shape: P4Shape,
-	build: {
-		chain: (id: string, nodes: Array<Record<string, unknown>>) => Workflow;
-		items: (count: number) => Record<string, unknown>;
-		ours: (credentialId: string, options: Record<string, unknown>) => Record<string, unknown>;
-		http: (sandbox: RunningSandbox, options: Record<string, unknown>) => Record<string, unknown>;
-	},
-	sandbox: RunningSandbox,
-	credentialId: string,
-) {
+/** The workflows of one shape. */
+export function p4Workflows(shape: P4Shape, sandbox: RunningSandbox, credentialId: string) {
 	const [ours, known, paced] = p4Contenders(shape);
 	return [
-		build.chain(ours.id, [build.items(shape.items), build.ours(credentialId, {})]),
-		build.chain(known.id, [build.items(shape.items), build.ours(credentialId, { rateLimit: { limit: shape.option } })]),
-		build.chain(paced.id, [build.items(shape.items), build.http(sandbox, { batching: { batch: { batchSize: shape.batch.size, batchInterval: shape.batch.intervalMs } } })]),
+		chain(ours.id, [updateItems(shape.items), ourUpdate(credentialId, 'keyValue', {})]),
+		chain(known.id, [updateItems(shape.items), ourUpdate(credentialId, 'keyValue', { rateLimit: { limit: shape.option } })]),
+		chain(paced.id, [updateItems(shape.items), httpUpdate(sandbox, { batching: { batch: { batchSize: shape.batch.size, batchInterval: shape.batch.intervalMs } } })]),
 	];
 }
 

@@ -26,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
+import { N8nInstance, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
 import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_MAIN_SIZE, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
 import { p4Contenders, p4Counts, p4Report, p4Workflows, type P4Row } from './p4';
@@ -34,134 +34,9 @@ import { cpuProfileFlags, n8nVersionOption } from './env';
 import { progressLog } from './log';
 import { groupCpuMs, procStatusKb } from './proc';
 import { median } from './stats';
+import { chain, credentialRecord, httpUpdate, httpVendors, noOp, ourUpdate, ourVendors, splitOut, updateItems } from './workflows';
 
 const log = progressLog('bench');
-
-// ---------------------------------------------------------------------------------------------
-// workflows
-
-const trigger = { id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-
-function chain(id: string, nodes: Array<Record<string, unknown>>) {
-	const all: Array<Record<string, unknown>> = [trigger, ...nodes.map((node, i) => ({ id: `b0000000-0000-4000-8000-00000000010${i}`, position: [220 * (i + 1), 0], ...node }))];
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < all.length - 1; i++) connections[all[i].name as string] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name: `bench ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections };
-}
-
-const credential = (id: string) => ({ [CREDENTIAL_TYPE]: { id, name: id } });
-
-/** A Code node emitting the Integration: Update items (same shape as the throughput tests' `updateItem`). */
-const updateItems = (count: number) => ({
-	name: 'Items',
-	type: 'n8n-nodes-base.code',
-	typeVersion: 2,
-	parameters: {
-		jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { id: 'bulk-int-' + String(i).padStart(5, '0'), key: 'rotated-key-' + i, user: 'rotated-user-' + i } }));`,
-	},
-});
-
-const ourUpdate = (credentialId: string, options: Record<string, unknown>) => ({
-	name: 'Ours',
-	type: NODE_TYPE,
-	typeVersion: 1,
-	credentials: credential(credentialId),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'keyValue',
-		credentialValues: { values: [{ key: 'api key', value: '={{ $json.key }}' }, { key: 'api username', value: '={{ $json.user }}' }] },
-		options,
-	},
-});
-
-/** The same update with the same two expressions as the HTTP Request node's (the id, and one for the whole body). */
-const ourUpdateJson = (credentialId: string, options: Record<string, unknown>) => ({
-	...ourUpdate(credentialId, options),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'json',
-		credentialsJson: "={{ JSON.stringify({ 'api key': $json.key, 'api username': $json.user }) }}",
-		options,
-	},
-});
-
-/** The update items with the credential values under the template's own key names, for Map Automatically. */
-const templateItems = (count: number) => ({
-	...updateItems(count),
-	parameters: {
-		jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { id: 'bulk-int-' + String(i).padStart(5, '0'), 'api key': 'rotated-key-' + i, 'api username': 'rotated-user-' + i } }));`,
-	},
-});
-
-/** The README's bulk-update setting: Vendor Template mapped automatically from the input fields; one expression (the id). */
-const ourUpdateAutoMap = (credentialId: string, options: Record<string, unknown>) => ({
-	...ourUpdate(credentialId, options),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'template',
-		credentialFields: {
-			mappingMode: 'autoMapInputData',
-			value: null,
-			matchingColumns: [],
-			schema: ['api key', 'api username'].map((id) => ({ id, displayName: id, type: 'string', required: false, defaultMatch: false, display: true, canBeUsedToMatch: false })),
-		},
-		options,
-	},
-});
-
-/**
- * The HTTP Request node sends the client credentials in its JSON body itself (authentication
- * "None"): the same bodies as our node sends. See RESULTS.md for why not through our credential.
- */
-const authFields = (sandbox: RunningSandbox) =>
-	JSON.stringify({ ...sandbox.credentials, grantType: 'client_credentials' }).slice(1, -1);
-
-const httpUpdate = (sandbox: RunningSandbox, options: Record<string, unknown>) => ({
-	name: 'HTTP',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: {
-		method: 'PATCH',
-		url: `={{ '${sandbox.url}/api/oem-api/integration/' + $json.id }}`,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify({ ${authFields(sandbox)}, organizationOemToken: '${BULK_TOKEN}', data: { integrationCredentials: { 'api key': $json.key, 'api username': $json.user } } }) }}`,
-		options,
-	},
-});
-
-const ourVendors = (credentialId: string) => ({
-	name: 'Ours',
-	type: NODE_TYPE,
-	typeVersion: 1,
-	credentials: credential(credentialId),
-	parameters: { resource: 'vendor', operation: 'list', returnAll: true },
-});
-
-const httpVendors = (sandbox: RunningSandbox) => ({
-	name: 'HTTP',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: {
-		method: 'POST',
-		url: `${sandbox.url}/api/oem-api/vendor`,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: `{${authFields(sandbox)}}`,
-		options: {},
-	},
-});
-
-const splitOut = { name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'vendors', options: {} } };
 
 // ---------------------------------------------------------------------------------------------
 // running one workflow through the CLI, with its peak memory and its CPU
@@ -439,27 +314,25 @@ async function main() {
 			{ id: 'benchLimited', sandbox: limited },
 			...[...vendorSandboxes].map(([size, sandbox]) => ({ id: `benchVendors${size}`, sandbox })),
 		];
-		await n8n.importCredentials(
-			creds.map(({ id, sandbox }) => ({ id, name: id, type: CREDENTIAL_TYPE, data: { baseUrl: sandbox.url, ...sandbox.credentials } })),
-		);
+		await n8n.importCredentials(creds.map(({ id, sandbox }) => credentialRecord(id, sandbox)));
 		const workflows = [
-			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', { concurrency: 1 })]),
-			chain('p1OursJson', [updateItems(P1_ITEMS), ourUpdateJson('benchUpdates', { concurrency: 1 })]),
-			chain('p1OursAutoMap', [templateItems(P1_ITEMS), ourUpdateAutoMap('benchUpdates', { concurrency: 1 })]),
+			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', 'keyValue', { concurrency: 1 })]),
+			chain('p1OursJson', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', 'json', { concurrency: 1 })]),
+			chain('p1OursAutoMap', [updateItems(P1_ITEMS, 'template'), ourUpdate('benchUpdates', 'template', { concurrency: 1 })]),
 			chain('p1Http', [updateItems(P1_ITEMS), httpUpdate(updates, {})]),
-			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
-			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', { concurrency: 10 })]),
-			chain('p2OursJson', [updateItems(P2_ITEMS), ourUpdateJson('benchUpdates', {})]),
-			chain('p2OursAutoMap', [templateItems(P2_ITEMS), ourUpdateAutoMap('benchUpdates', {})]),
+			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'keyValue', {})]),
+			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'keyValue', { concurrency: 10 })]),
+			chain('p2OursJson', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'json', {})]),
+			chain('p2OursAutoMap', [updateItems(P2_ITEMS, 'template'), ourUpdate('benchUpdates', 'template', {})]),
 			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate(updates, {})]),
 			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
 			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
-			chain('p3Base', [{ name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]),
+			chain('p3Base', [noOp('NoOp')]),
 			...[...vendorSandboxes].flatMap(([size, sandbox]) => [
 				chain(`p3Ours${size}`, [ourVendors(`benchVendors${size}`)]),
 				chain(`p3Http${size}`, [httpVendors(sandbox), splitOut]),
 			]),
-			...P4_SHAPES.flatMap((shape) => p4Workflows(shape, { chain, items: updateItems, ours: ourUpdate, http: httpUpdate }, limited, 'benchLimited')),
+			...P4_SHAPES.flatMap((shape) => p4Workflows(shape, limited, 'benchLimited')),
 		];
 		await n8n.importWorkflows(workflows);
 
