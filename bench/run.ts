@@ -23,44 +23,13 @@ import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/f
 import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_MAIN_SIZE, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
 import { p4Contenders, p4Counts, p4Report, p4Workflows, type P4Row } from './p4';
 import { n8nVersionOption } from './env';
-import { execute, type Measured } from './measure';
+import { alternate, type Runs } from './alternate';
+import type { Measured } from './measure';
 import { progressLog } from './log';
 import { median } from './stats';
 import { chain, credentialRecord, httpUpdate, httpVendors, noOp, ourUpdate, ourVendors, splitOut, updateItems } from './workflows';
 
 const log = progressLog('bench');
-
-/** One workflow of a comparison: what to run, and what to check or count around each run. */
-interface Contender<Extra extends object = object> {
-	id: string;
-	nodeNames: string[];
-	allowFailure?: boolean;
-	before?: () => void;
-	/** After each run: checks (throw) and extra figures from the sandbox. */
-	after?: (measured: Measured) => Extra;
-}
-
-type Runs<Extra extends object = object> = Array<Measured & Extra>;
-
-/** Runs the contenders alternately (A, B, C, A, B, C…), `runs` times each. */
-async function alternate<Extra extends object>(n8n: N8nInstance, contenders: Array<Contender<Extra>>, runs = RUNS) {
-	const all = new Map<string, Runs<Extra>>(contenders.map((c) => [c.id, []]));
-	for (let i = 0; i < runs; i++) {
-		for (const c of contenders) {
-			c.before?.();
-			const measured = await execute(n8n, c.id, c.nodeNames, c.allowFailure);
-			const extra = c.after?.(measured) ?? ({} as Extra);
-			const run = { ...measured, ...extra };
-			all.get(c.id)!.push(run);
-			log(
-				`${c.id} #${i + 1}: node ${run.nodesMs} ms, execution ${run.executionMs} ms, CPU node ${run.nodeCpuMs.toFixed(0)} / execution ${run.cpuMs.toFixed(0)} ms, ${run.items} items` +
-					`${run.errorItems ? ` (${run.errorItems} errors)` : ''}, RSS ${run.startRssMiB.toFixed(0)} → peak ${run.peakRssMiB.toFixed(0)} MiB` +
-					`${Object.keys(extra).length ? `, ${JSON.stringify(extra)}` : ''}${run.failed ? `, failed: ${run.failed.slice(0, 120)}` : ''}`,
-			);
-		}
-	}
-	return all;
-}
 
 type Row = {
 	runs: number;
