@@ -7,6 +7,7 @@
  */
 import type { RecordedRequest, RunningSandbox } from '../sandbox';
 import { numberEnv } from './env';
+import type { Row } from './summary';
 import { chain, httpUpdate, ourUpdate, updateItems } from './workflows';
 
 export interface P4Shape {
@@ -83,8 +84,8 @@ export function p4Counts(requests: RecordedRequest[], shape: P4Shape) {
 }
 
 type Counts = ReturnType<typeof p4Counts>;
-/** The medians run.ts keeps of a contender's runs (its summary), with the counts. */
-export type P4Row = { runs: number; nodesMs: number; executionMs: number; nodeCpuMs: number } & Counts & { completed: number; ratio: number; failure?: string };
+/** A contender's summary (medians), with the counts. */
+export type P4Row = Pick<Row, 'runs' | 'nodesMs' | 'executionMs' | 'nodeCpuMs'> & Counts & { completed: number; ratio: number; failure?: string };
 
 export const p4Contenders = (shape: P4Shape) => [
 	{ id: `p4Ours${shape.id}`, node: 'Ours', label: 'This node, default settings (learns the limit)' },

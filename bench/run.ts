@@ -23,41 +23,14 @@ import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/f
 import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_MAIN_SIZE, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
 import { p4Contenders, p4Counts, p4Report, p4Workflows, type P4Row } from './p4';
 import { n8nVersionOption } from './env';
-import { alternate, type Runs } from './alternate';
+import { alternate } from './alternate';
 import type { Measured } from './measure';
 import { progressLog } from './log';
 import { median } from './stats';
+import { mapValues, summary, type Row } from './summary';
 import { chain, credentialRecord, httpUpdate, httpVendors, noOp, ourUpdate, ourVendors, splitOut, updateItems } from './workflows';
 
 const log = progressLog('bench');
-
-type Row = {
-	runs: number;
-	nodesMs: number;
-	executionMs: number;
-	cpuMs: number;
-	nodeCpuMs: number;
-	items: number;
-	peakRssMiB: number;
-	growthMiB: number;
-	inFlight?: number;
-};
-
-/** Medians of one contender's runs. */
-function summary(runs: Runs<{ inFlight?: number }>): Row {
-	const inFlight = runs.map((r) => r.inFlight).filter((v): v is number => v !== undefined);
-	return {
-		runs: runs.length,
-		nodesMs: median(runs.map((r) => r.nodesMs)),
-		executionMs: median(runs.map((r) => r.executionMs)),
-		cpuMs: median(runs.map((r) => r.cpuMs)),
-		nodeCpuMs: median(runs.map((r) => r.nodeCpuMs)),
-		items: runs[0].items,
-		peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
-		growthMiB: median(runs.map((r) => r.peakRssMiB - r.startRssMiB)),
-		inFlight: inFlight.length ? Math.max(...inFlight) : undefined,
-	};
-}
 
 // ---------------------------------------------------------------------------------------------
 // plain fetch, the floor of per-request cost
@@ -242,12 +215,6 @@ async function main() {
 		for (const sandbox of sandboxes) await sandbox.stop();
 		fs.rmSync(work, { recursive: true, force: true });
 	}
-}
-
-function mapValues<A, B>(map: Map<string, A>, f: (value: A) => B): Record<string, B> {
-	const out: Record<string, B> = {};
-	for (const [key, value] of map) out[key] = f(value);
-	return out;
 }
 
 const checkItems = (expected: number) => (measured: Measured) => {
