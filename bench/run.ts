@@ -19,11 +19,12 @@ import * as path from 'node:path';
 
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
 import { N8nInstance } from '../scripts/lib/n8n';
-import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
+import { bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
 import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_MAIN_SIZE, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
 import { p4Contenders, p4Counts, p4Report, p4Workflows, type P4Row } from './p4';
 import { n8nVersionOption } from './env';
 import { alternate } from './alternate';
+import { fetchUpdates } from './baseline';
 import type { Measured } from './measure';
 import { progressLog } from './log';
 import { median } from './stats';
@@ -31,32 +32,6 @@ import { mapValues, summary, type Row } from './summary';
 import { chain, credentialRecord, httpUpdate, httpVendors, noOp, ourUpdate, ourVendors, splitOut, updateItems } from './workflows';
 
 const log = progressLog('bench');
-
-// ---------------------------------------------------------------------------------------------
-// plain fetch, the floor of per-request cost
-
-async function fetchUpdates(sandbox: RunningSandbox, count: number): Promise<number> {
-	const started = performance.now();
-	for (let i = 0; i < count; i++) {
-		const res = await fetch(`${sandbox.url}/api/oem-api/integration/bulk-int-${String(i).padStart(5, '0')}`, {
-			method: 'PATCH',
-			headers: { 'content-type': 'application/json', accept: 'application/json' },
-			body: JSON.stringify({
-				clientId: sandbox.credentials.clientId,
-				clientSecret: sandbox.credentials.clientSecret,
-				grantType: 'client_credentials',
-				scope: sandbox.credentials.scope,
-				organizationOemToken: BULK_TOKEN,
-				data: { integrationCredentials: { 'api key': `rotated-key-${i}`, 'api username': `rotated-user-${i}` } },
-			}),
-		});
-		if (res.status !== 200) throw new Error(`fetch: ${res.status} ${await res.text()}`);
-		await res.json();
-	}
-	return performance.now() - started;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 async function main() {
 	const benchStarted = Date.now();
