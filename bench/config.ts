@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 
-import { env, numberEnv } from './env';
+import { env, numberEnv, numbersEnv } from './env';
 import { p4Shapes } from './p4';
 
 export const QUICK = env('BENCH_QUICK') === '1';
@@ -18,7 +18,7 @@ export const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().s
 export const P1_ITEMS = numberEnv('BENCH_P1_ITEMS', QUICK ? 50 : 200);
 export const P2_ITEMS = numberEnv('BENCH_P2_ITEMS', QUICK ? 100 : 1000);
 export const P2_LATENCY_MS = 20;
-export const P3_SIZES = env('BENCH_SIZES') ? env('BENCH_SIZES')!.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
+export const P3_SIZES = numbersEnv('BENCH_SIZES', QUICK ? [1000] : [1000, 10_000, 100_000]);
 export const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
 export const P4_SHAPES = p4Shapes(QUICK);
 export const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);

@@ -13,6 +13,9 @@ export const numberEnv = (name: string, fallback: number) => {
 	return n;
 };
 
+/** A comma-separated list of numbers, or `fallback` when it is unset. */
+export const numbersEnv = (name: string, fallback: number[]) => env(name)?.split(',').map(Number) ?? fallback;
+
 /** BENCH_N8N_VERSION as N8nInstance.create's option (none: the e2e suite's pinned version). */
 export const n8nVersionOption = () => (env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {});
 

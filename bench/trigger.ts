@@ -30,14 +30,14 @@ import * as path from 'node:path';
 
 import { N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/n8n';
 import { manyVendors } from '../scripts/lib/fixtures';
-import { cpuProfileFlags, env, n8nVersionOption } from './env';
+import { cpuProfileFlags, n8nVersionOption, numberEnv, numbersEnv } from './env';
 import { progressLog } from './log';
 import { findProcess, groupCpuMs, procStatusKb } from './proc';
 import { median } from './stats';
 import { credential, credentialRecord, httpVendors, linear, noOp, splitOut, type SandboxAccess } from './workflows';
 
-const SIZES = (env('BENCH_SIZES') ?? '10000,100000').split(',').map(Number);
-const POLLS = Number(env('BENCH_POLLS') ?? 10);
+const SIZES = numbersEnv('BENCH_SIZES', [10_000, 100_000]);
+const POLLS = numberEnv('BENCH_POLLS', 10);
 const LATENCY_MS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
