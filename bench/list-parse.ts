@@ -20,13 +20,14 @@
  *   Out, the do-it-yourself way): a shallow copy of each entry, paired.
  */
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../nodes/shared/listItems';
 import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/shared/schemas';
 import { manyVendors } from '../scripts/lib/fixtures';
+import { procStatusKb, resetPeakRss } from './proc';
+import { median } from './stats';
 
 const SIZE = Number(process.env.LIST_SIZE ?? 100_000);
 const RUNS = Number(process.env.LIST_RUNS ?? 7);
@@ -65,9 +66,9 @@ interface Sample {
 }
 
 function statusKb(field: 'VmRSS' | 'VmHWM'): number {
-	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
-	if (!match) throw new Error(`no ${field} in /proc/self/status`);
-	return Number(match[1]);
+	const kb = procStatusKb('self', field);
+	if (kb === undefined) throw new Error(`no ${field} in /proc/self/status`);
+	return kb;
 }
 
 function child(variant: Variant): void {
@@ -80,7 +81,7 @@ function child(variant: Variant): void {
 	gc();
 	gc();
 	const heapBefore = process.memoryUsage().heapUsed;
-	fs.writeFileSync('/proc/self/clear_refs', '5'); // resets the peak resident set (VmHWM) to now
+	resetPeakRss();
 	const rssBefore = statusKb('VmRSS');
 	const started = process.hrtime.bigint();
 	const items = listPath(variant, json);
@@ -93,12 +94,6 @@ function child(variant: Variant): void {
 	const sample: Sample = { ms, peakMiB: (peak - rssBefore) / 1024, retainedMiB: (retained - heapBefore) / 2 ** 20 };
 	process.stdout.write(JSON.stringify(sample));
 }
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function main(): void {
 	const samples = new Map<Variant, Sample[]>(VARIANTS.map((v) => [v, []]));

@@ -3,9 +3,12 @@
  * 10 s, the Alerts API's documented 100 per 60 s sliding window, and a fixed window of 100 per
  * 10 s): this node at its defaults (it learns the limit from the first 429), with the Rate Limit
  * option set to the limit, and the HTTP Request node paced by hand (batching at the limit's rate).
- * run.ts runs it (BENCH_ONLY=P4) with its own workflow and measurement tools, handed in.
+ * run.ts runs it (BENCH_ONLY=P4).
  */
 import type { RecordedRequest, RunningSandbox } from '../sandbox';
+import { numberEnv } from './env';
+import type { Row } from './summary';
+import { chain, httpUpdate, ourUpdate, updateItems } from './workflows';
 
 export interface P4Shape {
 	id: string;
@@ -20,8 +23,6 @@ export interface P4Shape {
 	batch: { size: number; intervalMs: number };
 }
 
-const itemsEnv = (name: string, fallback: number) => Number(process.env[name]?.trim() || fallback);
-
 export function p4Shapes(quick: boolean): P4Shape[] {
 	const scale = quick ? 0.2 : 1;
 	return [
@@ -31,7 +32,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 10,
 			fixed: false,
-			items: itemsEnv('BENCH_P4_ITEMS', 1000 * scale),
+			items: numberEnv('BENCH_P4_ITEMS', 1000 * scale),
 			option: { requests: 10, per: 'second' },
 			batch: { size: 10, intervalMs: 1000 },
 		},
@@ -41,7 +42,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 60,
 			fixed: false,
-			items: itemsEnv('BENCH_P4_ITEMS_60', 300 * scale),
+			items: numberEnv('BENCH_P4_ITEMS_60', 300 * scale),
 			option: { requests: 100, per: 'minute' },
 			batch: { size: 5, intervalMs: 3000 },
 		},
@@ -51,7 +52,7 @@ export function p4Shapes(quick: boolean): P4Shape[] {
 			requests: 100,
 			windowSeconds: 10,
 			fixed: true,
-			items: itemsEnv('BENCH_P4_ITEMS', 1000 * scale),
+			items: numberEnv('BENCH_P4_ITEMS', 1000 * scale),
 			option: { requests: 10, per: 'second' },
 			batch: { size: 10, intervalMs: 1000 },
 		},
@@ -83,8 +84,8 @@ export function p4Counts(requests: RecordedRequest[], shape: P4Shape) {
 }
 
 type Counts = ReturnType<typeof p4Counts>;
-/** The medians run.ts keeps of a contender's runs (its summary), with the counts. */
-export type P4Row = { runs: number; nodesMs: number; executionMs: number; nodeCpuMs: number } & Counts & { completed: number; ratio: number; failure?: string };
+/** A contender's summary (medians), with the counts. */
+export type P4Row = Pick<Row, 'runs' | 'nodesMs' | 'executionMs' | 'nodeCpuMs'> & Counts & { completed: number; ratio: number; failure?: string };
 
 export const p4Contenders = (shape: P4Shape) => [
 	{ id: `p4Ours${shape.id}`, node: 'Ours', label: 'This node, default settings (learns the limit)' },
@@ -100,23 +101,13 @@ export const p4Contenders = (shape: P4Shape) => [
 	},
 ];
 
-/** The workflows of one shape, from run.ts's builders. */
-export function p4Workflows<Workflow>(
-	shape: P4Shape,
-	build: {
-		chain: (id: string, nodes: Array<Record<string, unknown>>) => Workflow;
-		items: (count: number) => Record<string, unknown>;
-		ours: (credentialId: string, options: Record<string, unknown>) => Record<string, unknown>;
-		http: (sandbox: RunningSandbox, options: Record<string, unknown>) => Record<string, unknown>;
-	},
-	sandbox: RunningSandbox,
-	credentialId: string,
-) {
+/** The workflows of one shape. */
+export function p4Workflows(shape: P4Shape, sandbox: RunningSandbox, credentialId: string) {
 	const [ours, known, paced] = p4Contenders(shape);
 	return [
-		build.chain(ours.id, [build.items(shape.items), build.ours(credentialId, {})]),
-		build.chain(known.id, [build.items(shape.items), build.ours(credentialId, { rateLimit: { limit: shape.option } })]),
-		build.chain(paced.id, [build.items(shape.items), build.http(sandbox, { batching: { batch: { batchSize: shape.batch.size, batchInterval: shape.batch.intervalMs } } })]),
+		chain(ours.id, [updateItems(shape.items), ourUpdate(credentialId, 'keyValue', {})]),
+		chain(known.id, [updateItems(shape.items), ourUpdate(credentialId, 'keyValue', { rateLimit: { limit: shape.option } })]),
+		chain(paced.id, [updateItems(shape.items), httpUpdate(sandbox, { batching: { batch: { batchSize: shape.batch.size, batchInterval: shape.batch.intervalMs } } })]),
 	];
 }
 

@@ -1,14 +1,33 @@
-/** A process's CPU and memory as Linux reports them in /proc (the benchmarks' measures). */
+/** What the benchmarks read from Linux's /proc (only here): a process's memory and CPU, and finding a process. */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
-export function procStatusKb(pid: number, field: string): number | undefined {
+/** A memory field (VmRSS, VmHWM…) of /proc/<pid>/status in kB; undefined once the process is gone. */
+export function procStatusKb(pid: number | 'self', field: string): number | undefined {
 	try {
 		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 		return match ? Number(match[1]) : undefined;
 	} catch {
 		return undefined;
 	}
+}
+
+/** Resets this process's peak resident set (VmHWM) to its resident set now. */
+export function resetPeakRss(): void {
+	fs.writeFileSync('/proc/self/clear_refs', '5');
+}
+
+/** The first process whose command line and working folder match, or undefined. */
+export function findProcess(matches: (cmdline: string, cwd: string) => boolean): number | undefined {
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			if (matches(fs.readFileSync(`/proc/${name}/cmdline`, 'utf8'), fs.readlinkSync(`/proc/${name}/cwd`))) return Number(name);
+		} catch {
+			/* gone or not ours */
+		}
+	}
+	return undefined;
 }
 
 const CLOCK_TICKS = (() => {

@@ -9,434 +9,30 @@
  *
  * P5 (the trigger's polls in a running n8n) is bench/trigger.ts; bench/list-parse.ts is P3's path outside n8n.
  *
- * Settings (environment): BENCH_RUNS (runs per figure, median; default 5), BENCH_QUICK=1,
- * BENCH_ONLY (any of P1,P2,P3,P4), BENCH_N8N_VERSION, BENCH_P1_ITEMS, BENCH_P2_ITEMS,
- * BENCH_SIZES (P3 vendor counts, comma-separated), BENCH_P4_ITEMS (the 10 s shapes; default 1000),
- * BENCH_P4_ITEMS_60 (the 60 s shape; default 300), BENCH_P4_RUNS (default: BENCH_RUNS); the P4
- * shapes are in bench/p4.ts.
- * BENCH_OUT (the results file in bench/; default RESULTS.md, or RESULTS.quick.md for a quick run),
- * BENCH_CPU_PROF (a folder: each `n8n execute` also writes a V8 CPU profile there).
+ * Settings (environment): bench/config.ts.
  *
- * Every workflow runs through `n8n execute` (one CLI process per run). Times come from the run
- * data n8n prints (the execution's startedAt/stoppedAt and each node's executionTime), so the
- * CLI's boot is not counted. Memory is the RSS of that n8n process (/proc), sampled between the
- * log lines that mark the execution's start and finish (not the boot, not printing the run). CPU
- * is the user + system time (/proc/<pid>/stat) of the n8n process and its process group (the task
- * runner that runs Code nodes; children that ended are counted through their parent) read at those
- * same two log lines, so it is the execution's CPU, whatever else the machine is doing. Workflows
- * compared with each other run alternately (A, B, A, B…), so a noisy moment hits all alike.
+ * How one run is measured: bench/measure.ts; workflows compared run alternately (bench/alternate.ts).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { loadSeedFile, startSandbox, type RunningSandbox } from '../sandbox';
-import { CREDENTIAL_TYPE, N8nInstance, NODE_TYPE, freePort, parseExecuteOutput } from '../scripts/lib/n8n';
-import { BULK_TOKEN, bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
-import { p4Contenders, p4Counts, p4Report, p4Shapes, p4Workflows, type P4Row } from './p4';
-import { groupCpuMs, procStatusKb } from './proc';
+import { N8nInstance } from '../scripts/lib/n8n';
+import { bulkSeed, manyVendors, maxInFlight } from '../scripts/lib/fixtures';
+import { alternate } from './alternate';
+import { fetchUpdates } from './baseline';
+import { ONLY, P1_ITEMS, P2_ITEMS, P2_LATENCY_MS, P3_SIZES, P4_RUNS, P4_SHAPES, RESULTS_FILE, RUNS } from './config';
+import { n8nVersionOption } from './env';
+import { progressLog } from './log';
+import type { Measured } from './measure';
+import { p4Contenders, p4Counts, p4Workflows } from './p4';
+import { report, writeResults, type Results } from './report';
+import { median } from './stats';
+import { mapValues, summary } from './summary';
+import { chain, credentialRecord, httpUpdate, httpVendors, noOp, ourUpdate, ourVendors, splitOut, updateItems } from './workflows';
 
-const env = (name: string) => process.env[name]?.trim() || undefined;
-const numberEnv = (name: string, fallback: number) => {
-	const value = env(name);
-	if (value === undefined) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"`);
-	return n;
-};
-const QUICK = env('BENCH_QUICK') === '1';
-const RUNS = numberEnv('BENCH_RUNS', 5);
-const ONLY = new Set((env('BENCH_ONLY') ?? 'P1,P2,P3,P4').toUpperCase().split(',').map((s) => s.trim()));
-const P1_ITEMS = numberEnv('BENCH_P1_ITEMS', QUICK ? 50 : 200);
-const P2_ITEMS = numberEnv('BENCH_P2_ITEMS', QUICK ? 100 : 1000);
-const P2_LATENCY_MS = 20;
-const P3_SIZES = env('BENCH_SIZES') ? env('BENCH_SIZES')!.split(',').map(Number) : QUICK ? [1000] : [1000, 10_000, 100_000];
-const P3_MAIN_SIZE = P3_SIZES.includes(10_000) ? 10_000 : P3_SIZES[0];
-const P4_SHAPES = p4Shapes(QUICK);
-const P4_RUNS = numberEnv('BENCH_P4_RUNS', RUNS);
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// workflows
-
-const trigger = { id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-
-function chain(id: string, nodes: Array<Record<string, unknown>>) {
-	const all: Array<Record<string, unknown>> = [trigger, ...nodes.map((node, i) => ({ id: `b0000000-0000-4000-8000-00000000010${i}`, position: [220 * (i + 1), 0], ...node }))];
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < all.length - 1; i++) connections[all[i].name as string] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name: `bench ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections };
-}
-
-const credential = (id: string) => ({ [CREDENTIAL_TYPE]: { id, name: id } });
-
-/** A Code node emitting the Integration: Update items (same shape as the throughput tests' `updateItem`). */
-const updateItems = (count: number) => ({
-	name: 'Items',
-	type: 'n8n-nodes-base.code',
-	typeVersion: 2,
-	parameters: {
-		jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { id: 'bulk-int-' + String(i).padStart(5, '0'), key: 'rotated-key-' + i, user: 'rotated-user-' + i } }));`,
-	},
-});
-
-const ourUpdate = (credentialId: string, options: Record<string, unknown>) => ({
-	name: 'Ours',
-	type: NODE_TYPE,
-	typeVersion: 1,
-	credentials: credential(credentialId),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'keyValue',
-		credentialValues: { values: [{ key: 'api key', value: '={{ $json.key }}' }, { key: 'api username', value: '={{ $json.user }}' }] },
-		options,
-	},
-});
-
-/** The same update with the same two expressions as the HTTP Request node's (the id, and one for the whole body). */
-const ourUpdateJson = (credentialId: string, options: Record<string, unknown>) => ({
-	...ourUpdate(credentialId, options),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'json',
-		credentialsJson: "={{ JSON.stringify({ 'api key': $json.key, 'api username': $json.user }) }}",
-		options,
-	},
-});
-
-/** The update items with the credential values under the template's own key names, for Map Automatically. */
-const templateItems = (count: number) => ({
-	...updateItems(count),
-	parameters: {
-		jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { id: 'bulk-int-' + String(i).padStart(5, '0'), 'api key': 'rotated-key-' + i, 'api username': 'rotated-user-' + i } }));`,
-	},
-});
-
-/** The README's bulk-update setting: Vendor Template mapped automatically from the input fields; one expression (the id). */
-const ourUpdateAutoMap = (credentialId: string, options: Record<string, unknown>) => ({
-	...ourUpdate(credentialId, options),
-	parameters: {
-		resource: 'integration',
-		operation: 'update',
-		organizationOemToken: BULK_TOKEN,
-		integrationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		credentialsMode: 'template',
-		credentialFields: {
-			mappingMode: 'autoMapInputData',
-			value: null,
-			matchingColumns: [],
-			schema: ['api key', 'api username'].map((id) => ({ id, displayName: id, type: 'string', required: false, defaultMatch: false, display: true, canBeUsedToMatch: false })),
-		},
-		options,
-	},
-});
-
-/**
- * The HTTP Request node sends the client credentials in its JSON body itself (authentication
- * "None"): the same bodies as our node sends. See RESULTS.md for why not through our credential.
- */
-const authFields = (sandbox: RunningSandbox) =>
-	JSON.stringify({ ...sandbox.credentials, grantType: 'client_credentials' }).slice(1, -1);
-
-const httpUpdate = (sandbox: RunningSandbox, options: Record<string, unknown>) => ({
-	name: 'HTTP',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: {
-		method: 'PATCH',
-		url: `={{ '${sandbox.url}/api/oem-api/integration/' + $json.id }}`,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify({ ${authFields(sandbox)}, organizationOemToken: '${BULK_TOKEN}', data: { integrationCredentials: { 'api key': $json.key, 'api username': $json.user } } }) }}`,
-		options,
-	},
-});
-
-const ourVendors = (credentialId: string) => ({
-	name: 'Ours',
-	type: NODE_TYPE,
-	typeVersion: 1,
-	credentials: credential(credentialId),
-	parameters: { resource: 'vendor', operation: 'list', returnAll: true },
-});
-
-const httpVendors = (sandbox: RunningSandbox) => ({
-	name: 'HTTP',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: {
-		method: 'POST',
-		url: `${sandbox.url}/api/oem-api/vendor`,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: `{${authFields(sandbox)}}`,
-		options: {},
-	},
-});
-
-const splitOut = { name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'vendors', options: {} } };
-
-// ---------------------------------------------------------------------------------------------
-// running one workflow through the CLI, with its peak memory and its CPU
-
-interface Measured {
-	/** execution stoppedAt − startedAt */
-	executionMs: number;
-	/** sum of the executionTime of the named nodes (NaN where a node did not finish) */
-	nodesMs: number;
-	/** items the last named node emitted (0 if it did not finish) */
-	items: number;
-	/** items of the last named node that carry an `error` (Continue On Fail) */
-	errorItems: number;
-	/** the execution's error message, when it failed (only when failures are allowed) */
-	failed?: string;
-	/** RSS of the n8n process when the execution started (MiB) */
-	startRssMiB: number;
-	/** highest RSS sampled (every 5 ms) from the execution's start to its end (MiB) */
-	peakRssMiB: number;
-	/** user + system CPU of the n8n process group between the execution's start and finish (ms) */
-	cpuMs: number;
-	/**
-	 * The same from the named nodes' start to the last one's finish (their "Running node" log
-	 * lines); NaN if a line was not seen. Read at a 5 ms poll: meaningful for nodes that run longer.
-	 */
-	nodeCpuMs: number;
-}
-
-/** The run `n8n execute --rawOutput` prints: a pretty-printed object from a "{" line to a "}" line. */
-function parseRun(stdout: string): any {
-	const start = stdout.search(/^\{$/m);
-	const end = start < 0 ? -1 : stdout.slice(start).search(/^\}$/m);
-	if (start < 0 || end < 0) return parseExecuteOutput(stdout);
-	try {
-		return JSON.parse(stdout.slice(start, start + end + 1));
-	} catch {
-		return parseExecuteOutput(stdout);
-	}
-}
-
-async function execute(n8n: N8nInstance, workflowId: string, nodeNames: string[], allowFailure = false): Promise<Measured> {
-	const childEnv = n8n.env(await freePort(), await freePort());
-	// Output goes to a file, not a pipe: n8n exits right after printing, and a pipe would lose the
-	// end of a large run (100,000 items); writes to a file are synchronous.
-	const outFile = path.join(n8n.userFolder, `bench-${workflowId}.out`);
-	const out = fs.openSync(outFile, 'w');
-	// BENCH_CPU_PROF=<folder>: every run also writes a V8 CPU profile there (<workflow>-<time>.cpuprofile).
-	const profile = env('BENCH_CPU_PROF') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(env('BENCH_CPU_PROF')!)}`, `--cpu-prof-name=${workflowId}-${Date.now()}.cpuprofile`] : [];
-	const child = spawn(n8n.install.nodeBinary, [...profile, n8n.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-		cwd: n8n.userFolder,
-		env: childEnv,
-		stdio: ['ignore', out, 'pipe'],
-		detached: true,
-	});
-	fs.closeSync(out);
-	const pid = child.pid!;
-	return await new Promise((resolve, reject) => {
-		// Resident memory of the n8n process, sampled from the execution's start to its end, and
-		// its CPU at both ends, which the debug log lines in the output file mark.
-		let phase: 'boot' | 'running' | 'done' = 'boot';
-		let startKb: number | undefined;
-		let peakKb = 0;
-		let offset = 0;
-		let tail = '';
-		const reader = fs.openSync(outFile, 'r');
-		const sample = () => {
-			const kb = procStatusKb(pid, 'VmRSS');
-			if (kb !== undefined) peakKb = Math.max(peakKb, kb);
-			return kb;
-		};
-		// The log lines, in the order they come, and what to do at each. n8n logs JSON, so the
-		// quotes around a node's name are escaped.
-		const cpuAt: Record<string, number> = {};
-		const running = (name: string, what: 'started' | 'finished') => `Running node \\"${name}\\" ${what}`;
-		const marks: Array<{ text: string; at: () => void }> = [
-			{
-				text: 'Workflow execution started',
-				at: () => {
-					cpuAt.start = groupCpuMs(pid);
-					phase = 'running';
-					startKb = sample();
-				},
-			},
-			{ text: running(nodeNames[0], 'started'), at: () => (cpuAt.nodeStart = groupCpuMs(pid)) },
-			{
-				text: 'Workflow execution finished',
-				at: () => {
-					cpuAt.end = groupCpuMs(pid);
-					sample();
-					phase = 'done';
-				},
-			},
-		];
-		// The last node's "finished" line can come more than once (Retry On Fail runs it again):
-		// the last one counts.
-		const nodeFinished = running(nodeNames[nodeNames.length - 1], 'finished');
-		let next = 0;
-		const tick = () => {
-			if (phase === 'running') sample();
-			if (phase === 'done') return;
-			const buffer = Buffer.alloc(1 << 20);
-			for (;;) {
-				const read = fs.readSync(reader, buffer, 0, buffer.length, offset);
-				if (read <= 0) break;
-				offset += read;
-				const text = tail + buffer.subarray(0, read).toString('utf8');
-				// Only a "finished" line that ends in the new data (the tail was searched before).
-				const nodeFinishedHere = text.indexOf(nodeFinished, Math.max(0, tail.length - nodeFinished.length + 1)) >= 0;
-				let from = 0;
-				while (next < marks.length) {
-					const found = text.indexOf(marks[next].text, from);
-					if (found < 0) break;
-					marks[next++].at();
-					from = found + 1;
-				}
-				if (nodeFinishedHere && cpuAt.nodeStart !== undefined) cpuAt.nodeEnd = cpuAt.end ?? groupCpuMs(pid);
-				if ((phase as string) === 'done') return; // set by a mark's action
-				tail = text.slice(-200);
-			}
-		};
-		const sampler = setInterval(tick, 5);
-		let stderr = '';
-		child.stderr!.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 15 * 60_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			clearInterval(sampler);
-			fs.closeSync(reader);
-			try {
-				process.kill(-pid, 'SIGKILL'); // leftover task runner
-			} catch {
-				/* gone */
-			}
-			const stdout = fs.readFileSync(outFile, 'utf8');
-			fs.rmSync(outFile, { force: true });
-			const run = parseRun(stdout);
-			const failed: string | undefined = run?.data?.resultData?.error?.message;
-			if (!run || (!allowFailure && (code !== 0 || failed !== undefined))) {
-				reject(new Error(`${workflowId}: exit ${code}, ${failed ?? 'no run'}\n${stderr.slice(-2000)}`));
-				return;
-			}
-			if (phase !== 'done' || startKb === undefined) {
-				reject(new Error(`${workflowId}: the execution's start and finish log lines were not seen, so no memory or CPU was read`));
-				return;
-			}
-			const runData = run.data.resultData.runData;
-			const lastRun = runData[nodeNames[nodeNames.length - 1]]?.[0];
-			const lastItems: Array<{ json?: { error?: unknown } }> = lastRun?.data?.main?.[0] ?? [];
-			resolve({
-				executionMs: Date.parse(run.stoppedAt) - Date.parse(run.startedAt),
-				nodesMs: nodeNames.reduce((sum, name) => sum + (runData[name]?.[0]?.executionTime ?? Number.NaN), 0),
-				items: lastItems.length,
-				errorItems: lastItems.filter((item) => item.json?.error !== undefined).length,
-				failed: failed ?? (code !== 0 ? `exit ${code}` : undefined),
-				startRssMiB: startKb / 1024,
-				peakRssMiB: peakKb / 1024,
-				cpuMs: cpuAt.end - cpuAt.start,
-				nodeCpuMs: cpuAt.nodeEnd !== undefined && cpuAt.nodeStart !== undefined ? cpuAt.nodeEnd - cpuAt.nodeStart : Number.NaN,
-			});
-		});
-	});
-}
-
-/** One workflow of a comparison: what to run, and what to check or count around each run. */
-interface Contender<Extra extends object = object> {
-	id: string;
-	nodeNames: string[];
-	allowFailure?: boolean;
-	before?: () => void;
-	/** After each run: checks (throw) and extra figures from the sandbox. */
-	after?: (measured: Measured) => Extra;
-}
-
-type Runs<Extra extends object = object> = Array<Measured & Extra>;
-
-/** Runs the contenders alternately (A, B, C, A, B, C…), `runs` times each. */
-async function alternate<Extra extends object>(n8n: N8nInstance, contenders: Array<Contender<Extra>>, runs = RUNS) {
-	const all = new Map<string, Runs<Extra>>(contenders.map((c) => [c.id, []]));
-	for (let i = 0; i < runs; i++) {
-		for (const c of contenders) {
-			c.before?.();
-			const measured = await execute(n8n, c.id, c.nodeNames, c.allowFailure);
-			const extra = c.after?.(measured) ?? ({} as Extra);
-			const run = { ...measured, ...extra };
-			all.get(c.id)!.push(run);
-			log(
-				`${c.id} #${i + 1}: node ${run.nodesMs} ms, execution ${run.executionMs} ms, CPU node ${run.nodeCpuMs.toFixed(0)} / execution ${run.cpuMs.toFixed(0)} ms, ${run.items} items` +
-					`${run.errorItems ? ` (${run.errorItems} errors)` : ''}, RSS ${run.startRssMiB.toFixed(0)} → peak ${run.peakRssMiB.toFixed(0)} MiB` +
-					`${Object.keys(extra).length ? `, ${JSON.stringify(extra)}` : ''}${run.failed ? `, failed: ${run.failed.slice(0, 120)}` : ''}`,
-			);
-		}
-	}
-	return all;
-}
-
-type Row = {
-	runs: number;
-	nodesMs: number;
-	executionMs: number;
-	cpuMs: number;
-	nodeCpuMs: number;
-	items: number;
-	peakRssMiB: number;
-	growthMiB: number;
-	inFlight?: number;
-};
-
-/** Medians of one contender's runs. */
-function summary(runs: Runs<{ inFlight?: number }>): Row {
-	const inFlight = runs.map((r) => r.inFlight).filter((v): v is number => v !== undefined);
-	return {
-		runs: runs.length,
-		nodesMs: median(runs.map((r) => r.nodesMs)),
-		executionMs: median(runs.map((r) => r.executionMs)),
-		cpuMs: median(runs.map((r) => r.cpuMs)),
-		nodeCpuMs: median(runs.map((r) => r.nodeCpuMs)),
-		items: runs[0].items,
-		peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
-		growthMiB: median(runs.map((r) => r.peakRssMiB - r.startRssMiB)),
-		inFlight: inFlight.length ? Math.max(...inFlight) : undefined,
-	};
-}
-
-// ---------------------------------------------------------------------------------------------
-// plain fetch, the floor of per-request cost
-
-async function fetchUpdates(sandbox: RunningSandbox, count: number): Promise<number> {
-	const started = performance.now();
-	for (let i = 0; i < count; i++) {
-		const res = await fetch(`${sandbox.url}/api/oem-api/integration/bulk-int-${String(i).padStart(5, '0')}`, {
-			method: 'PATCH',
-			headers: { 'content-type': 'application/json', accept: 'application/json' },
-			body: JSON.stringify({
-				clientId: sandbox.credentials.clientId,
-				clientSecret: sandbox.credentials.clientSecret,
-				grantType: 'client_credentials',
-				scope: sandbox.credentials.scope,
-				organizationOemToken: BULK_TOKEN,
-				data: { integrationCredentials: { 'api key': `rotated-key-${i}`, 'api username': `rotated-user-${i}` } },
-			}),
-		});
-		if (res.status !== 200) throw new Error(`fetch: ${res.status} ${await res.text()}`);
-		await res.json();
-	}
-	return performance.now() - started;
-}
-
-// ---------------------------------------------------------------------------------------------
+const log = progressLog('bench');
 
 async function main() {
 	const benchStarted = Date.now();
@@ -460,33 +56,31 @@ async function main() {
 		}
 
 		log('packing the package and preparing n8n');
-		n8n = await N8nInstance.create({ logLevel: 'debug', ...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}) });
+		n8n = await N8nInstance.create({ logLevel: 'debug', ...n8nVersionOption() });
 		const creds = [
 			{ id: 'benchUpdates', sandbox: updates },
 			{ id: 'benchLimited', sandbox: limited },
 			...[...vendorSandboxes].map(([size, sandbox]) => ({ id: `benchVendors${size}`, sandbox })),
 		];
-		await n8n.importCredentials(
-			creds.map(({ id, sandbox }) => ({ id, name: id, type: CREDENTIAL_TYPE, data: { baseUrl: sandbox.url, ...sandbox.credentials } })),
-		);
+		await n8n.importCredentials(creds.map(({ id, sandbox }) => credentialRecord(id, sandbox)));
 		const workflows = [
-			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', { concurrency: 1 })]),
-			chain('p1OursJson', [updateItems(P1_ITEMS), ourUpdateJson('benchUpdates', { concurrency: 1 })]),
-			chain('p1OursAutoMap', [templateItems(P1_ITEMS), ourUpdateAutoMap('benchUpdates', { concurrency: 1 })]),
+			chain('p1Ours', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', 'keyValue', { concurrency: 1 })]),
+			chain('p1OursJson', [updateItems(P1_ITEMS), ourUpdate('benchUpdates', 'json', { concurrency: 1 })]),
+			chain('p1OursAutoMap', [updateItems(P1_ITEMS, 'template'), ourUpdate('benchUpdates', 'template', { concurrency: 1 })]),
 			chain('p1Http', [updateItems(P1_ITEMS), httpUpdate(updates, {})]),
-			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', {})]),
-			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', { concurrency: 10 })]),
-			chain('p2OursJson', [updateItems(P2_ITEMS), ourUpdateJson('benchUpdates', {})]),
-			chain('p2OursAutoMap', [templateItems(P2_ITEMS), ourUpdateAutoMap('benchUpdates', {})]),
+			chain('p2Ours', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'keyValue', {})]),
+			chain('p2Ours10', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'keyValue', { concurrency: 10 })]),
+			chain('p2OursJson', [updateItems(P2_ITEMS), ourUpdate('benchUpdates', 'json', {})]),
+			chain('p2OursAutoMap', [updateItems(P2_ITEMS, 'template'), ourUpdate('benchUpdates', 'template', {})]),
 			chain('p2Http', [updateItems(P2_ITEMS), httpUpdate(updates, {})]),
 			chain('p2HttpB10i0', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: 0 } } })]),
 			chain('p2HttpB10i20', [updateItems(P2_ITEMS), httpUpdate(updates, { batching: { batch: { batchSize: 10, batchInterval: P2_LATENCY_MS } } })]),
-			chain('p3Base', [{ name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]),
+			chain('p3Base', [noOp('NoOp')]),
 			...[...vendorSandboxes].flatMap(([size, sandbox]) => [
 				chain(`p3Ours${size}`, [ourVendors(`benchVendors${size}`)]),
 				chain(`p3Http${size}`, [httpVendors(sandbox), splitOut]),
 			]),
-			...P4_SHAPES.flatMap((shape) => p4Workflows(shape, { chain, items: updateItems, ours: ourUpdate, http: httpUpdate }, limited, 'benchLimited')),
+			...P4_SHAPES.flatMap((shape) => p4Workflows(shape, limited, 'benchLimited')),
 		];
 		await n8n.importWorkflows(workflows);
 
@@ -501,7 +95,7 @@ async function main() {
 			if (sent !== expected) throw new Error(`expected ${expected} updates, the sandbox saw ${sent}`);
 			return { inFlight: latencyMs > 0 ? maxInFlight(requests, latencyMs) : undefined };
 		};
-		const results: Parameters<typeof report>[0] = { n8n, minutes: 0 };
+		const results: Results = { n8n, minutes: 0 };
 
 		if (ONLY.has('P1')) {
 			// P1: per-request cost, no latency; ours one at a time (the HTTP Request node has no such setting).
@@ -585,12 +179,8 @@ async function main() {
 
 		results.minutes = (Date.now() - benchStarted) / 60_000;
 		const text = report(results);
-		const out = path.join(__dirname, path.basename(env('BENCH_OUT') ?? (QUICK ? 'RESULTS.quick.md' : 'RESULTS.md')));
-		// The reading is written by hand after a run; a new run keeps it (to be checked against the new figures).
-		const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-		const reading = previous.includes('\n## Reading') ? previous.slice(previous.indexOf('\n## Reading') + 1) : '## Reading\n\n(to be written)\n';
-		fs.writeFileSync(out, `${text}\n${reading}`);
-		log(`wrote ${path.relative(process.cwd(), out)}`);
+		writeResults(text);
+		log(`wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
 		process.stdout.write(text);
 	} finally {
 		await n8n?.dispose();
@@ -599,157 +189,10 @@ async function main() {
 	}
 }
 
-function mapValues<A, B>(map: Map<string, A>, f: (value: A) => B): Record<string, B> {
-	const out: Record<string, B> = {};
-	for (const [key, value] of map) out[key] = f(value);
-	return out;
-}
-
 const checkItems = (expected: number) => (measured: Measured) => {
 	if (measured.items !== expected) throw new Error(`expected ${expected} items, got ${measured.items}`);
 	return {};
 };
-
-function report(r: {
-	n8n: N8nInstance;
-	minutes: number;
-	p1?: { fetchMs: number; rows: Record<string, Row> };
-	p2?: Record<string, Row>;
-	p3?: Record<string, Row>;
-	p4?: Record<string, P4Row>;
-}): string {
-	const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} ms` : '–');
-	const ms2 = (v: number) => `${v.toFixed(2)} ms`;
-	const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
-	const mib = (v: number) => `${Math.round(v)} MiB`;
-	const cpu = os.cpus();
-	const n8nNode = spawnVersion(r.n8n.install.nodeBinary);
-	const lines = [
-		'# Benchmarks',
-		'',
-		`Run by \`${commandLine()}\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per figure${r.p4 ? ` (P4: ${P4_RUNS})` : ''}, medians, workflows compared run alternately; ${r.minutes.toFixed(1)} min in all.`,
-		'',
-		`- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()}, load average ${os.loadavg()[0].toFixed(1)} at the end`,
-		`- n8n ${r.n8n.version} on Node ${n8nNode} (\`n8n execute\`, SQLite, regular mode); bench and fetch on Node ${process.versions.node}`,
-		`- Package version ${require('../package.json').version}; the sandbox runs in the bench process on loopback`,
-		'',
-		'Wall times are measured inside n8n: the node\'s `executionTime` from the run data (the',
-		'execution\'s startedAt → stoppedAt is shown too), never the CLI\'s boot. CPU is the user + system',
-		'time of the `n8n execute` process and its process group (the task runner) from /proc/<pid>/stat,',
-		'read when n8n logs that the measured node starts and that it finishes (polled every 5 ms), so it',
-		'counts what the node cost in this process whatever else the shared machine does; CPU per request',
-		'divides it by the requests. Memory is the resident set of the `n8n execute` process, sampled',
-		'every 5 ms between the log lines that mark the execution\'s start and finish.',
-		'',
-	];
-
-	if (r.p1) {
-		const { fetchMs, rows } = r.p1;
-		const per = (row: Row) => ({ wall: row.nodesMs / P1_ITEMS, cpu: row.nodeCpuMs / P1_ITEMS });
-		const http = per(rows.p1Http);
-		const p1Rows: Array<[string, string]> = [
-			['p1Ours', 'This node, Key/Value Pairs (3 expressions)'],
-			['p1OursJson', "This node, JSON (2 expressions, as the HTTP Request node's)"],
-			['p1OursAutoMap', 'This node, Vendor Template, Map Automatically (1 expression)'],
-		];
-		lines.push(
-			`## P1: per-request cost (${P1_ITEMS} Integration: Update requests, no latency)`,
-			'',
-			'This node runs one item at a time (Items at Once 1); the HTTP Request node has no such setting and',
-			'sends all at once, so compare CPU, not wall time.',
-			'',
-			'| | node time | per request (wall) | CPU per request | CPU vs HTTP Request | whole execution CPU |',
-			'|---|---|---|---|---|---|',
-			`| Node's fetch, in the bench process, one at a time | ${ms(fetchMs)} | ${ms2(fetchMs / P1_ITEMS)} | – | – | – |`,
-			...p1Rows.map(([id, label]) => {
-				const row = per(rows[id]);
-				return `| ${label}, Items at Once 1 | ${ms(rows[id].nodesMs)} | ${ms2(row.wall)} | ${ms2(row.cpu)} | ${x(row.cpu / http.cpu)} | ${ms(rows[id].cpuMs)} |`;
-			}),
-			`| HTTP Request node (2 expressions), default settings | ${ms(rows.p1Http.nodesMs)} | ${ms2(http.wall)} | ${ms2(http.cpu)} | 1.00× | ${ms(rows.p1Http.cpuMs)} |`,
-			'',
-			`**CPU per request with the HTTP Request node's number of expressions (JSON), this node / HTTP Request node: ${x(per(rows.p1OursJson).cpu / http.cpu)}** (target ≤ 1.00×).`,
-			'',
-		);
-	}
-
-	if (r.p2) {
-		const rows = r.p2;
-		const p2Rows: Array<[string, string]> = [
-			['p2Ours', 'This node, default settings, Key/Value Pairs (3 expressions)'],
-			['p2Ours10', 'This node, Items at Once 10, Key/Value Pairs'],
-			['p2OursJson', "This node, default settings, JSON (2 expressions, as the HTTP Request node's)"],
-			['p2OursAutoMap', 'This node, default settings, Vendor Template, Map Automatically (1 expression; the README\'s recommendation)'],
-			['p2Http', 'HTTP Request node, default settings'],
-			['p2HttpB10i0', 'HTTP Request node, batching: 10 items per batch, interval 0'],
-			['p2HttpB10i20', `HTTP Request node, batching: 10 items per batch, interval ${P2_LATENCY_MS} ms`],
-		];
-		const httpDefault = rows.p2Http.nodesMs;
-		const cpuRatio = (id: string) => x(rows[id].nodeCpuMs / rows.p2Http.nodeCpuMs);
-		lines.push(
-			`## P2: ${P2_ITEMS.toLocaleString('en-US')} Integration: Update items at ${P2_LATENCY_MS} ms latency`,
-			'',
-			`Floor = ${P2_ITEMS.toLocaleString('en-US')} × ${P2_LATENCY_MS} ms ÷ the most requests the sandbox had in flight at once.`,
-			'',
-			'The HTTP Request node sends the client credentials in its JSON body itself (authentication: None),',
-			'so its bodies equal ours but its figures include no credential handling; ours include n8n\'s',
-			'credential lookup and our `authenticate`. (Through our credential as a predefined credential',
-			'type, n8n 2.8.4\'s HTTP Request node was refused: it passes the target as `uri`, which the',
-			'credential\'s target check does not read.) Map Automatically reads input items whose fields carry',
-			'the template\'s key names (`api key`, `api username`) instead of `key` and `user`: the same data.',
-			'',
-			'| | most in flight (sandbox log) | node time | execution | vs its floor | CPU per request | CPU vs HTTP Request default | wall vs HTTP Request default |',
-			'|---|---|---|---|---|---|---|---|',
-			...p2Rows.map(([id, label]) => {
-				const row = rows[id];
-				const floor = (P2_ITEMS * P2_LATENCY_MS) / (row.inFlight ?? 1);
-				return `| ${label} | ${row.inFlight ?? '?'} | ${ms(row.nodesMs)} | ${ms(row.executionMs)} | ${x(row.nodesMs / floor)} of ${ms(floor)} | ${ms2(row.nodeCpuMs / P2_ITEMS)} | ${cpuRatio(id)} | ${x(row.nodesMs / httpDefault)} |`;
-			}),
-			'',
-			`**With the HTTP Request node's number of expressions (JSON), CPU per request this node / HTTP Request node: ${cpuRatio('p2OursJson')}** (target ≤ 1.00×).`,
-			`**The README's recommendation (Map Automatically), wall time this node / HTTP Request node at its defaults: ${x(rows.p2OursAutoMap.nodesMs / httpDefault)}** (target ≤ 1.00×);`,
-			`Key/Value Pairs: ${x(rows.p2Ours.nodesMs / httpDefault)}, JSON: ${x(rows.p2OursJson.nodesMs / httpDefault)}.`,
-			'',
-		);
-	}
-
-	if (r.p3) {
-		const rows = r.p3;
-		lines.push(
-			`## P3: Vendor: List vs HTTP Request + Split Out (${P2_LATENCY_MS} ms latency, one request)`,
-			'',
-			'Memory: growth of the n8n process\'s resident set during the execution (highest sample minus the',
-			`value at its start); a workflow with only a No Op node grows by ${mib(rows.p3Base.growthMiB)} and uses ${ms(rows.p3Base.cpuMs)} of CPU`,
-			'(noise level). Peak = the highest sample. CPU is the nodes\' (for HTTP + Split Out, both).',
-			'',
-			'| vendors | this node: time | HTTP + Split Out: time | time ratio | this node: CPU | HTTP + Split Out: CPU | this node: growth (peak) | HTTP + Split Out: growth (peak) | memory ratio |',
-			'|---|---|---|---|---|---|---|---|---|',
-			...P3_SIZES.map((size) => {
-				const ours = rows[`p3Ours${size}`];
-				const http = rows[`p3Http${size}`];
-				const memoryRatio = ours.growthMiB < 10 || http.growthMiB < 10 ? 'within noise' : x(ours.growthMiB / http.growthMiB);
-				return `| ${size.toLocaleString('en-US')}${size === P3_MAIN_SIZE ? ' (main)' : ''} | ${ms(ours.nodesMs)} | ${ms(http.nodesMs)} | ${x(ours.nodesMs / http.nodesMs)} | ${ms(ours.nodeCpuMs)} | ${ms(http.nodeCpuMs)} | +${mib(ours.growthMiB)} (${mib(ours.peakRssMiB)}) | +${mib(http.growthMiB)} (${mib(http.peakRssMiB)}) | ${memoryRatio} |`;
-			}),
-			'',
-		);
-	}
-
-	if (r.p4) lines.push(...p4Report(P4_SHAPES, r.p4, P4_RUNS));
-	return lines.join('\n');
-}
-
-/** The command that reproduces this run: the settings it was given. */
-function commandLine(): string {
-	const given = Object.keys(process.env)
-		.filter((key) => key.startsWith('BENCH_'))
-		.sort()
-		.map((key) => `${key}=${process.env[key]}`);
-	return [...given, 'npm run bench'].join(' ');
-}
-
-function spawnVersion(nodeBinary: string): string {
-	const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-	return execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
-}
 
 main().catch((error: unknown) => {
 	console.error(error);

@@ -28,22 +28,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CREDENTIAL_TYPE, N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/n8n';
+import { N8nInstance, TRIGGER_NODE_TYPE } from '../scripts/lib/n8n';
 import { manyVendors } from '../scripts/lib/fixtures';
-import { groupCpuMs, procStatusKb } from './proc';
+import { cpuProfileFlags, n8nVersionOption, numberEnv, numbersEnv } from './env';
+import { progressLog } from './log';
+import { findProcess, groupCpuMs, procStatusKb } from './proc';
+import { median } from './stats';
+import { credential, credentialRecord, httpVendors, linear, noOp, splitOut, type SandboxAccess } from './workflows';
 
-const env = (name: string) => process.env[name]?.trim() || undefined;
-const SIZES = (env('BENCH_SIZES') ?? '10000,100000').split(',').map(Number);
-const POLLS = Number(env('BENCH_POLLS') ?? 10);
+const SIZES = numbersEnv('BENCH_SIZES', [10_000, 100_000]);
+const POLLS = numberEnv('BENCH_POLLS', 10);
 const LATENCY_MS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const log = (message: string) => process.stderr.write(`[bench P5] ${message}\n`);
+const log = progressLog('bench P5');
 
 type Contender = 'ours' | 'diy';
 
@@ -51,9 +49,7 @@ type Contender = 'ours' | 'diy';
  * The sandbox in its own process (its CLI): serving 100,000 vendors takes seconds of CPU, which in
  * this process would hold up the sampling. It logs a line for every answer it has sent.
  */
-interface Sandbox {
-	url: string;
-	credentials: { clientId: string; clientSecret: string; scope: string };
+interface Sandbox extends SandboxAccess {
 	/** Vendor lists answered so far. */
 	answered: () => number;
 	child: ChildProcess;
@@ -89,63 +85,51 @@ const pollTimes = (seconds: number) => ({
 
 function workflow(contender: Contender, size: number, sandbox: Sandbox, seconds: number) {
 	const id = `p5${contender}${size}`.slice(0, 16);
-	const node = (name: string, type: string, typeVersion: number, parameters: object, extra: object = {}) => ({
-		id: `${id}-${name.replace(/\W/g, '')}`,
-		name,
-		type,
-		typeVersion,
-		position: [0, 0],
-		parameters,
-		...extra,
-	});
+	const place = (node: Record<string, unknown>) => ({ id: `${id}-${(node.name as string).replace(/\W/g, '')}`, position: [0, 0], ...node });
 	const nodes =
 		contender === 'ours'
 			? [
-					node('Trigger', TRIGGER_NODE_TYPE, 1, { event: 'vendorAdded', pollTimes: pollTimes(seconds) }, {
-						credentials: { [CREDENTIAL_TYPE]: { id: 'benchTrigger', name: 'benchTrigger' } },
-					}),
-					node('Received', 'n8n-nodes-base.noOp', 1, {}),
+					{
+						name: 'Trigger',
+						type: TRIGGER_NODE_TYPE,
+						typeVersion: 1,
+						parameters: { event: 'vendorAdded', pollTimes: pollTimes(seconds) },
+						credentials: credential('benchTrigger'),
+					},
+					noOp('Received'),
 				]
 			: [
-					node('Trigger', 'n8n-nodes-base.scheduleTrigger', 1.2, {
-						rule: { interval: [seconds % 60 === 0 ? { field: 'minutes', minutesInterval: seconds / 60 } : { field: 'seconds', secondsInterval: seconds }] },
-					}),
-					node('HTTP', 'n8n-nodes-base.httpRequest', 4.2, {
-						method: 'POST',
-						url: `${sandbox.url}/api/oem-api/vendor`,
-						sendBody: true,
-						specifyBody: 'json',
-						jsonBody: JSON.stringify({ ...sandbox.credentials, grantType: 'client_credentials' }),
-						options: {},
-					}),
-					node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'vendors', options: {} }),
-					node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', 2, {
-						operation: 'removeItemsSeenInPreviousExecutions',
-						logic: 'removeItemsWithAlreadySeenKeyValues',
-						dedupeValue: '={{ $json.id }}',
-						// It refuses a run whose items and history together exceed the history size.
-						options: { historySize: 2 * size + 10 * POLLS },
-					}),
+					{
+						name: 'Trigger',
+						type: 'n8n-nodes-base.scheduleTrigger',
+						typeVersion: 1.2,
+						parameters: {
+							rule: { interval: [seconds % 60 === 0 ? { field: 'minutes', minutesInterval: seconds / 60 } : { field: 'seconds', secondsInterval: seconds }] },
+						},
+					},
+					httpVendors(sandbox),
+					splitOut,
+					{
+						name: 'Remove Duplicates',
+						type: 'n8n-nodes-base.removeDuplicates',
+						typeVersion: 2,
+						parameters: {
+							operation: 'removeItemsSeenInPreviousExecutions',
+							logic: 'removeItemsWithAlreadySeenKeyValues',
+							dedupeValue: '={{ $json.id }}',
+							// It refuses a run whose items and history together exceed the history size.
+							options: { historySize: 2 * size + 10 * POLLS },
+						},
+					},
 				];
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name: `bench ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+	return linear(id, nodes.map(place));
 }
 
 /** The `n8n start` process of an instance: the process whose working folder is the instance's. */
 function serverPid(n8n: N8nInstance): number {
-	for (const name of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) continue;
-		try {
-			const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
-			if (cmdline.includes(n8n.install.n8nBin) && cmdline.includes('start') && fs.readlinkSync(`/proc/${name}/cwd`) === n8n.userFolder) {
-				return Number(name);
-			}
-		} catch {
-			/* gone or not ours */
-		}
-	}
-	throw new Error('the n8n start process was not found');
+	const pid = findProcess((cmdline, cwd) => cmdline.includes(n8n.install.n8nBin) && cmdline.includes('start') && cwd === n8n.userFolder);
+	if (pid === undefined) throw new Error('the n8n start process was not found');
+	return pid;
 }
 
 interface Poll {
@@ -180,14 +164,14 @@ function databaseBytes(n8n: N8nInstance): { staticData: number; processedData: n
 
 async function measure(contender: Contender, size: number, sandbox: Sandbox, seconds: number) {
 	const wf = workflow(contender, size, sandbox, seconds);
-	const profile = env('BENCH_CPU_PROF');
+	const profile = cpuProfileFlags(wf.id);
 	const n8n = await N8nInstance.create({
 		logLevel: 'debug',
-		...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}),
-		...(profile ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profile)} --cpu-prof-name=${wf.id}-${Date.now()}.cpuprofile` } } : {}),
+		...n8nVersionOption(),
+		...(profile.length ? { env: { NODE_OPTIONS: profile.join(' ') } } : {}),
 	});
 	try {
-		await n8n.importCredentials([{ id: 'benchTrigger', name: 'benchTrigger', type: CREDENTIAL_TYPE, data: { baseUrl: sandbox.url, ...sandbox.credentials } }]);
+		await n8n.importCredentials([credentialRecord('benchTrigger', sandbox)]);
 		await n8n.importWorkflows([wf]);
 		await n8n.activateWorkflows([wf.id]);
 		let offset = fs.statSync(n8n.logFile).size;
@@ -287,7 +271,7 @@ async function main() {
 			}
 			rows.push({ size, ours: results.ours!, diy: results.diy! });
 		}
-		version = (await N8nInstance.create({ tarball: false, ...(env('BENCH_N8N_VERSION') ? { version: env('BENCH_N8N_VERSION') } : {}) })).version;
+		version = (await N8nInstance.create({ tarball: false, ...n8nVersionOption() })).version;
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}

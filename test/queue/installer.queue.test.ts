@@ -33,14 +33,11 @@ import {
 	type InstallerRegistry,
 } from '../../scripts/lib/n8n';
 import { QueueCluster, type QueueWorker } from './cluster';
+import { INSTALL_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SETUP_TIMEOUT_MS, TEARDOWN_TIMEOUT_MS, TEST_TIMEOUT_MS } from './timeouts';
 import * as wf from './workflow';
 
 const VERSIONS = versionsFromEnv('N8N_QUEUE_VERSIONS', [PRIMARY_N8N_VERSION]);
 
-const INSTALL_TIMEOUT_MS = 45 * 60_000;
-const SETUP_TIMEOUT_MS = 8 * 60_000;
-const TEST_TIMEOUT_MS = 4 * 60_000;
-const REQUEST_TIMEOUT_MS = 120_000;
 const PUBSUB_TIMEOUT_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -143,7 +140,7 @@ describe.each(VERSIONS)('n8n %s in queue mode: Community Nodes installer', (vers
 		timings.total = Date.now() - suiteStarted;
 		// eslint-disable-next-line no-console
 		console.log(`n8n ${version} queue mode, installer timings (ms): ${JSON.stringify(timings)}`);
-	}, 120_000);
+	}, TEARDOWN_TIMEOUT_MS);
 
 	test('before the install: neither the main nor the worker has the package', async () => {
 		expect(installedIn(main())).toBeUndefined();

@@ -23,14 +23,10 @@ import * as path from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../sandbox';
 import { ensureN8n, PRIMARY_N8N_VERSION, versionsFromEnv } from '../../scripts/lib/n8n';
 import { QueueCluster, type QueueTimings, type QueueWorker } from './cluster';
+import { INSTALL_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SETUP_TIMEOUT_MS, TEARDOWN_TIMEOUT_MS, TEST_TIMEOUT_MS } from './timeouts';
 import * as wf from './workflow';
 
 const VERSIONS = versionsFromEnv('N8N_QUEUE_VERSIONS', [PRIMARY_N8N_VERSION]);
-
-const INSTALL_TIMEOUT_MS = 45 * 60_000;
-const SETUP_TIMEOUT_MS = 8 * 60_000;
-const TEST_TIMEOUT_MS = 4 * 60_000;
-const REQUEST_TIMEOUT_MS = 120_000;
 
 const WORKER_CONCURRENCY = 5;
 const INTEGRATIONS = 16;
@@ -121,7 +117,7 @@ describe.each(VERSIONS)('n8n %s in queue mode', (version) => {
 		timings.total = Date.now() - suiteStarted;
 		// eslint-disable-next-line no-console
 		console.log(`n8n ${version} queue mode timings (ms): ${JSON.stringify(timings)}`);
-	}, 120_000);
+	}, TEARDOWN_TIMEOUT_MS);
 
 	// ------------------------------------------------------------------------------------------
 	// helpers

@@ -44,6 +44,23 @@ export interface RegistryProxyOptions {
 	dir: string;
 }
 
+/**
+ * Sends a client's request on through `upstream` and its answer back to the client (502 when
+ * upstream cannot be reached); `answered` sees the answer's status.
+ */
+function forward(req: http.IncomingMessage, upstream: http.ClientRequest, res: http.ServerResponse, answered?: (status: number | undefined) => void): void {
+	upstream.on('response', (answer) => {
+		answered?.(answer.statusCode);
+		res.writeHead(answer.statusCode ?? 502, answer.headers);
+		answer.pipe(res);
+	});
+	upstream.on('error', () => {
+		if (!res.headersSent) res.writeHead(502);
+		res.end();
+	});
+	req.pipe(upstream);
+}
+
 export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<RegistryProxy> {
 	const certs = makeTestCertificates(path.join(opts.dir, 'certs'), opts.hostname);
 	const caBundleFile = path.join(opts.dir, 'certs', 'ca-bundle.pem');
@@ -56,25 +73,14 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
 	const toRegistry = (req: http.IncomingMessage, res: http.ServerResponse, requestPath: string) => {
 		const entry: ProxiedRequest = { method: req.method ?? 'GET', path: requestPath };
 		requests.push(entry);
-		const upstream = http.request(
-			{
-				host: target.hostname,
-				port: target.port,
-				method: req.method,
-				path: requestPath,
-				headers: { ...req.headers, host: opts.hostname, 'x-forwarded-proto': 'https' },
-			},
-			(answer) => {
-				entry.status = answer.statusCode;
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			},
-		);
-		upstream.on('error', () => {
-			if (!res.headersSent) res.writeHead(502);
-			res.end();
+		const upstream = http.request({
+			host: target.hostname,
+			port: target.port,
+			method: req.method,
+			path: requestPath,
+			headers: { ...req.headers, host: opts.hostname, 'x-forwarded-proto': 'https' },
 		});
-		req.pipe(upstream);
+		forward(req, upstream, res, (status) => (entry.status = status));
 	};
 
 	// TLS-terminated requests (after CONNECT to the registry host) are parsed by this server.
@@ -95,15 +101,7 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
 			return;
 		}
 		const client = url.protocol === 'https:' ? https : http;
-		const upstream = client.request(url, { method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
-		upstream.on('error', () => {
-			if (!res.headersSent) res.writeHead(502);
-			res.end();
-		});
-		req.pipe(upstream);
+		forward(req, client.request(url, { method: req.method, headers: req.headers }), res);
 	});
 
 	server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
