@@ -14,6 +14,7 @@ import { LoggerProxy, NodeHelpers, type ICredentialDataDecryptedObject, type INo
 import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
 
 import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../sandbox';
+import { findSecrets } from '../helpers/secrets';
 import { runNode, type RunResult } from '../helpers/workflow';
 
 export const SECRETS = {
@@ -319,23 +320,9 @@ export function deepText(value: unknown): string {
 	return parts.join('\n');
 }
 
-/**
- * The secrets found in `text`: whole, JSON-escaped, URL-encoded, or any 8-character piece of
- * one (a parser or a cut excerpt may quote only part of a value).
- */
+/** The fault secrets (or the given ones) found in `text`, by the shared scanner. */
 export function secretsIn(text: string, secrets: readonly string[] = Object.values(SECRETS)): string[] {
-	const found: string[] = [];
-	for (const secret of secrets) {
-		const pieces = new Set<string>();
-		for (let i = 0; i + 8 <= secret.length; i++) pieces.add(secret.slice(i, i + 8));
-		for (const piece of pieces) {
-			if (text.includes(piece) || text.includes(encodeURIComponent(piece))) {
-				found.push(`${secret} (piece "${piece}")`);
-				break;
-			}
-		}
-	}
-	return found;
+	return findSecrets(text, [...secrets]);
 }
 
 /** Everything a run produced: the whole IRun (errors with all their properties) and the logs. */
