@@ -15,7 +15,7 @@ import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
 
 import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../sandbox';
 import { findSecrets } from '../helpers/secrets';
-import { runNode, type RunResult } from '../helpers/workflow';
+import { runNode, type NodeRunResult } from '../helpers/workflow';
 
 export const SECRETS = {
 	clientSecret: 'Cs3c-Qw7Zk2Lp9Xv',
@@ -184,7 +184,7 @@ export interface ShownError {
 	httpCode: string;
 }
 
-export interface Outcome extends Partial<RunResult> {
+export interface Outcome extends Partial<NodeRunResult> {
 	/** The node's error (Continue On Fail off), or the first error item (on). */
 	error?: ShownError;
 	/**
