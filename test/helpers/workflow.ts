@@ -215,7 +215,8 @@ function buildWorkflow(options: { parameters: INode['parameters']; items?: objec
 	return { workflow, nodes, connections };
 }
 
-function additionalDataFor(
+/** What n8n gives a node run besides the workflow: our credentials helper, local URLs; `extra` overrides. */
+export function additionalDataFor(
 	credentials: ICredentialDataDecryptedObject,
 	extra: Partial<IWorkflowExecuteAdditionalData>,
 ): IWorkflowExecuteAdditionalData {
