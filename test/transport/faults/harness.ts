@@ -11,11 +11,11 @@ import { createServer } from 'node:net';
 
 import { LoggerProxy, NodeHelpers, type ICredentialDataDecryptedObject, type INode, type IRun } from 'n8n-workflow';
 
-import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
+import { OemIntegration } from '../../../nodes/OemIntegration/OemIntegration.node';
 
-import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../sandbox';
-import { findSecrets } from '../helpers/secrets';
-import { runNode, type NodeRunResult } from '../helpers/workflow';
+import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../../sandbox';
+import { findSecrets } from '../../helpers/secrets';
+import { runNode, type NodeRunResult } from '../../helpers/workflow';
 
 export const SECRETS = {
 	clientSecret: 'Cs3c-Qw7Zk2Lp9Xv',
@@ -150,7 +150,7 @@ export function params(operation: FaultOperation, extra: INode['parameters'] = {
 			credentialsMode: 'keyValue',
 			credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api username', value: VALUE_2 }] },
 			// The rows are about the update request: with this opt-in it is sent without reading the
-			// stored keys first (the guarded path has its tests in test/node/writeGuard.test.ts).
+			// stored keys first (the guarded path has its tests in test/actions/writeGuard.test.ts).
 			removeBlankFields: true,
 		},
 		// Create or Update of a vendor the fault organization has no integration for: list, then create.

@@ -16,8 +16,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
-import { TestCredentialsHelper, TestNodeTypes } from '../helpers/workflow';
+import { MspcOemApi } from '../../../credentials/MspcOemApi.credentials';
+import { TestCredentialsHelper, TestNodeTypes } from '../../helpers/workflow';
 import { SECRETS, deepText, NON_LOCAL_HTTP_HOST, secretsIn, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();
