@@ -173,7 +173,7 @@ export type Integration = z.infer<typeof integrationSchema>;
 // zod drops it, templates as `normaliseTemplate` makes them). An entry that already is what zod
 // would build is used as it is, not copied. Whenever they meet anything they do not accept, they
 // return undefined and zod runs instead, so every error message is zod's own.
-// test/node/leanLists.test.ts compares both, byte for byte.
+// test/schemas/leanLists.test.ts compares both, byte for byte.
 
 type VendorList = z.output<typeof vendorListZodSchema>;
 type IntegrationList = z.output<typeof integrationListZodSchema>;

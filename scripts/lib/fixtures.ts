@@ -1,4 +1,8 @@
-/** Bulk sandbox seeds and a concurrency measurement, shared by the benchmarks and the throughput tests. */
+/**
+ * Bulk sandbox seeds and a concurrency measurement, shared by the benchmarks and the tests.
+ * Kept here rather than under test/ because bench/ (run.ts, list-parse.ts, trigger.ts), a tool
+ * outside the tests, builds its workloads from them; the tests import them from here too.
+ */
 import { DEFAULT_SEED, type RecordedRequest, type SandboxSeed, type SeedVendor } from '../../sandbox';
 
 export const BULK_TOKEN = 'bulk-org-oem-token';

@@ -1,11 +1,12 @@
 /**
  * What the end-to-end tests check in a real n8n (run by scripts/lib/n8n): the items and errors
- * of a run, and secret scans of everything n8n wrote.
+ * of a run, and secret scans (by the shared scanner) of everything n8n wrote.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { N8nInstall, N8nInstance, RunResult } from '../../scripts/lib/n8n';
+import { findSecrets, scanForSecrets, type ScanSource, type SecretHit } from '../helpers/secrets';
 
 /** The JSON items a node emitted on its first (or given) output in its first run. */
 export function nodeOutput(result: RunResult, nodeName: string, output = 0): any[] {
@@ -19,46 +20,6 @@ export function nodeError(result: RunResult, nodeName: string): any {
 	return result.runData[nodeName]?.[0]?.error;
 }
 
-export interface ScanSource {
-	name: string;
-	text: string;
-}
-
-export interface SecretHit {
-	secret: string;
-	source: string;
-	/** up to 60 characters either side, the secret itself masked */
-	context: string;
-}
-
-/** Finds each secret (raw or JSON-escaped) in each source; returns every hit. */
-export function scanForSecrets(secrets: Array<string | undefined>, sources: ScanSource[]): SecretHit[] {
-	const hits: SecretHit[] = [];
-	const wanted = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-	for (const secret of wanted) {
-		const escaped = JSON.stringify(secret).slice(1, -1);
-		// sources read from binary files are latin1 strings: match the UTF-8 bytes too
-		const forms = new Set([secret, escaped, Buffer.from(secret, 'utf8').toString('latin1')]);
-		for (const src of sources) {
-			for (const form of forms) {
-				let from = 0;
-				for (;;) {
-					const at = src.text.indexOf(form, from);
-					if (at < 0) break;
-					const context = src.text
-						.slice(Math.max(0, at - 60), at + form.length + 60)
-						.split(form)
-						.join('<SECRET>');
-					hits.push({ secret: `${secret.slice(0, 3)}…(${secret.length})`, source: src.name, context });
-					from = at + form.length;
-				}
-			}
-		}
-	}
-	return hits;
-}
-
-
 /**
  * JSON paths (`a.b[0].c`) of every string inside `value` that contains one of the secrets, with
  * which secret; object keys are checked too.
@@ -70,7 +31,7 @@ export function locateSecrets(
 	out: Array<{ path: string; secret: string }> = [],
 ): Array<{ path: string; secret: string }> {
 	const check = (text: string, where: string) => {
-		for (const [label, secret] of Object.entries(secrets)) if (text.includes(secret)) out.push({ path: where, secret: label });
+		for (const [label, secret] of Object.entries(secrets)) if (findSecrets(text, [secret]).length > 0) out.push({ path: where, secret: label });
 	};
 	if (typeof value === 'string') check(value, at);
 	else if (Array.isArray(value)) value.forEach((v, i) => locateSecrets(v, secrets, `${at}[${i}]`, out));

@@ -32,7 +32,8 @@ import {
 	versionsFromEnv,
 	type InstallerRegistry,
 } from '../../scripts/lib/n8n';
-import { scanInstance, type ScanSource } from './harness';
+import type { ScanSource } from '../helpers/secrets';
+import { scanInstance } from './harness';
 import * as wf from './workflows';
 
 const VERSIONS = versionsFromEnv('N8N_E2E_VERSIONS');

@@ -31,6 +31,7 @@ import {
 	versionsFromEnv,
 } from '../../scripts/lib/n8n';
 import { N8nPoller } from '../helpers/poll';
+import { findSecrets } from '../helpers/secrets';
 import '../helpers/jest.setup';
 import { EXAMPLES, loadExample } from './workflows';
 
@@ -275,7 +276,7 @@ describe.each(VERSIONS)('n8n %s: MSPC OEM Trigger', (version) => {
 	test('the saved static data holds no token and no secret', () => {
 		const text = JSON.stringify([staticDataOf('e2eTrigVendors'), staticDataOf('e2eTrigRemoved')]);
 		expect(text).toContain('integrations');
-		for (const secret of [orgToken, sandbox.credentials.clientSecret, 'e2e-value-7d1f']) expect(text).not.toContain(secret);
+		expect(findSecrets(text, [orgToken, sandbox.credentials.clientSecret, 'e2e-value-7d1f'])).toEqual([]);
 	});
 
 	test('example new-vendor-offer.json: a new active vendor is offered to each organization (Integration: Create or Update)', async () => {

@@ -9,34 +9,17 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
-	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
-	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
 import { TRIGGER_NODE_TYPE } from '../../scripts/lib/n8n/package';
-import { TestCredentialsHelper, TestNodeTypes } from './workflow';
+import { additionalDataFor, TestCredentialsHelper, TestNodeTypes } from './workflow';
 
 export const TRIGGER_TYPE = TRIGGER_NODE_TYPE;
 export const TRIGGER_NAME = 'MSPC OEM Trigger';
-
-/** A credentials helper that can hold each request back until the test lets it go. */
-class GatedCredentialsHelper extends TestCredentialsHelper {
-	constructor(
-		data: ICredentialDataDecryptedObject,
-		private readonly gate?: Promise<unknown>,
-	) {
-		super(data);
-	}
-
-	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, options: IHttpRequestOptions) {
-		if (this.gate) await this.gate;
-		return await super.authenticate(credentials, type, options);
-	}
-}
 
 export interface PollOptions {
 	mode?: WorkflowExecuteMode;
@@ -77,19 +60,12 @@ export class ActiveTrigger {
 
 	/** The items of one poll (null: nothing to emit), as n8n's poller receives them. */
 	async poll(options: PollOptions = {}): Promise<INodeExecutionData[] | null> {
-		const additionalData = {
-			credentialsHelper: new GatedCredentialsHelper(options.credentials ?? this.credentials, options.gate),
+		const { gate, credentials = this.credentials } = options;
+		// the gate holds each request back until the test lets it go
+		const additionalData = additionalDataFor(credentials, {
+			credentialsHelper: new TestCredentialsHelper(credentials, gate && (async () => void (await gate))),
 			executionId: undefined,
-			restApiUrl: 'http://127.0.0.1/rest',
-			instanceBaseUrl: 'http://127.0.0.1/',
-			webhookBaseUrl: 'http://127.0.0.1/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-			currentNodeParameters: undefined,
-			variables: {},
-			userId: 'test-user',
-		} as unknown as IWorkflowExecuteAdditionalData;
+		});
 		const mode = options.mode ?? 'trigger';
 		const context = new PollContext(this.workflow, this.node, additionalData, mode, 'activate');
 		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(this.node.type, this.node.typeVersion);

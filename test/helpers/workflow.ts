@@ -32,6 +32,7 @@ import {
 import { CREDENTIAL_TYPE, MspcOemApi } from '../../credentials/MspcOemApi.credentials';
 import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
 import { NODE_TYPE } from '../../scripts/lib/n8n/package';
+import { toRunResult, type RunResult } from '../../scripts/lib/n8n/runResult';
 
 const INPUT_TYPE = 'test.items';
 
@@ -174,7 +175,8 @@ export interface RunOptions {
 	beforeRequest?: (options: IHttpRequestOptions) => Promise<void>;
 }
 
-export interface RunResult {
+/** An in-process run: n8n's run result, with our node's task data and output. */
+export interface NodeRunResult extends RunResult {
 	run: IRun;
 	/** Our node's task data. */
 	task: ITaskData;
@@ -213,7 +215,8 @@ function buildWorkflow(options: { parameters: INode['parameters']; items?: objec
 	return { workflow, nodes, connections };
 }
 
-function additionalDataFor(
+/** What n8n gives a node run besides the workflow: our credentials helper, local URLs; `extra` overrides. */
+export function additionalDataFor(
 	credentials: ICredentialDataDecryptedObject,
 	extra: Partial<IWorkflowExecuteAdditionalData>,
 ): IWorkflowExecuteAdditionalData {
@@ -233,7 +236,7 @@ function additionalDataFor(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-export async function runNode(options: RunOptions): Promise<RunResult> {
+export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 	const { workflow, nodes, connections } = buildWorkflow(options);
 	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
 		id: 'test',
@@ -258,7 +261,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const run = await finished.promise;
 	const task = run.data.resultData.runData['MSPC OEM']?.[0];
 	if (!task) throw new Error(`Our node did not run: ${run.data.resultData.error?.message ?? 'no error'}`);
-	return { run, task, output: task.data?.main?.[0] ?? [], credentialReads: credentialsHelper.reads };
+	return { ...toRunResult(run), run, task, output: task.data?.main?.[0] ?? [], credentialReads: credentialsHelper.reads };
 }
 
 /**

@@ -15,6 +15,7 @@ import { ensureN8n, type N8nInstall } from './install';
 import { installPackage, packPackage, type InstalledPackage } from './package';
 import { freePort, groupAlive, killGroup, sleep, track, untrack } from './processes';
 import { N8nRestClient } from './rest';
+import { toRunResult, type RunResult } from './runResult';
 import { PRIMARY_N8N_VERSION } from './versions';
 
 /** Test-only key: instances are throw-away (or a local demo), never holding real secrets. */
@@ -26,29 +27,6 @@ export const SANDBOX_CREDENTIAL_NAME = 'MSPC OEM Sandbox';
 const BOOT_TIMEOUT_MS = Number(process.env.N8N_E2E_BOOT_TIMEOUT_MS ?? 180_000);
 const CLI_TIMEOUT_MS = Number(process.env.N8N_E2E_CLI_TIMEOUT_MS ?? 180_000);
 const STOP_GRACE_MS = 10_000;
-
-// ---------------------------------------------------------------------------------------------
-// run data
-
-export interface RunResult {
-	/** the IRun object n8n printed (status, data.resultData...) */
-	run: any;
-	status: string;
-	error?: any;
-	lastNodeExecuted?: string;
-	runData: Record<string, any[]>;
-}
-
-function toRunResult(run: any): RunResult {
-	const resultData = run?.data?.resultData ?? {};
-	return {
-		run,
-		status: run?.status ?? (resultData.error ? 'error' : 'success'),
-		error: resultData.error,
-		lastNodeExecuted: resultData.lastNodeExecuted,
-		runData: resultData.runData ?? {},
-	};
-}
 
 /** Picks the run object out of `n8n execute` output (JSON log lines, or a raw JSON block). */
 export function parseExecuteOutput(stdout: string): any | undefined {

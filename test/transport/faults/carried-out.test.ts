@@ -3,8 +3,8 @@
  * warns that it may have been done, and the stop report names the item apart from the ones that
  * failed (which the README says were not carried out).
  */
-import { DEMO_ORGANIZATION_TOKEN } from '../../sandbox';
-import { runNode } from '../helpers/workflow';
+import { DEMO_ORGANIZATION_TOKEN } from '../../../sandbox';
+import { runNode } from '../../helpers/workflow';
 import { INTEGRATION_ID, params, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();

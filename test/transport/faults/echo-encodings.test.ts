@@ -10,10 +10,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { searchIntegrations } from '../../nodes/OemIntegration/methods/listSearch';
-import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
-import { decimalReferences, form, hexReferences, html, htmlEntities, jsonEscape, lowerPercent, phpJson, unicodeEscape } from '../helpers/echoForms';
-import { loadOptionsContext } from '../helpers/workflow';
+import { searchIntegrations } from '../../../nodes/OemIntegration/methods/listSearch';
+import { getCredentialFields } from '../../../nodes/OemIntegration/methods/resourceMapping';
+import { decimalReferences, form, hexReferences, html, htmlEntities, jsonEscape, lowerPercent, phpJson, unicodeEscape } from '../../helpers/echoForms';
+import { loadOptionsContext } from '../../helpers/workflow';
 import { FREE_VENDOR_ID, INTEGRATION_ID, SECRETS, TOKEN, VALUE_1, deepText, params, producedText, run, secretsIn, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();

@@ -4,7 +4,7 @@
  * another path is output; when none (or two different ones) can be told apart, the error says
  * so and no part of the token appears in it.
  */
-import type { ScriptedFault } from '../../sandbox';
+import type { ScriptedFault } from '../../../sandbox';
 import { deepText, params, producedText, run, secretsIn, useFaultSandbox, type FaultOperation } from './harness';
 
 const h = useFaultSandbox();

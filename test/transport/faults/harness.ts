@@ -11,10 +11,11 @@ import { createServer } from 'node:net';
 
 import { LoggerProxy, NodeHelpers, type ICredentialDataDecryptedObject, type INode, type IRun } from 'n8n-workflow';
 
-import { OemIntegration } from '../../nodes/OemIntegration/OemIntegration.node';
+import { OemIntegration } from '../../../nodes/OemIntegration/OemIntegration.node';
 
-import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../sandbox';
-import { runNode, type RunResult } from '../helpers/workflow';
+import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxOptions } from '../../../sandbox';
+import { findSecrets } from '../../helpers/secrets';
+import { runNode, type NodeRunResult } from '../../helpers/workflow';
 
 export const SECRETS = {
 	clientSecret: 'Cs3c-Qw7Zk2Lp9Xv',
@@ -149,7 +150,7 @@ export function params(operation: FaultOperation, extra: INode['parameters'] = {
 			credentialsMode: 'keyValue',
 			credentialValues: { values: [{ key: 'api key', value: VALUE_1 }, { key: 'api username', value: VALUE_2 }] },
 			// The rows are about the update request: with this opt-in it is sent without reading the
-			// stored keys first (the guarded path has its tests in test/node/writeGuard.test.ts).
+			// stored keys first (the guarded path has its tests in test/actions/writeGuard.test.ts).
 			removeBlankFields: true,
 		},
 		// Create or Update of a vendor the fault organization has no integration for: list, then create.
@@ -183,7 +184,7 @@ export interface ShownError {
 	httpCode: string;
 }
 
-export interface Outcome extends Partial<RunResult> {
+export interface Outcome extends Partial<NodeRunResult> {
 	/** The node's error (Continue On Fail off), or the first error item (on). */
 	error?: ShownError;
 	/**
@@ -319,23 +320,9 @@ export function deepText(value: unknown): string {
 	return parts.join('\n');
 }
 
-/**
- * The secrets found in `text`: whole, JSON-escaped, URL-encoded, or any 8-character piece of
- * one (a parser or a cut excerpt may quote only part of a value).
- */
+/** The fault secrets (or the given ones) found in `text`, by the shared scanner. */
 export function secretsIn(text: string, secrets: readonly string[] = Object.values(SECRETS)): string[] {
-	const found: string[] = [];
-	for (const secret of secrets) {
-		const pieces = new Set<string>();
-		for (let i = 0; i + 8 <= secret.length; i++) pieces.add(secret.slice(i, i + 8));
-		for (const piece of pieces) {
-			if (text.includes(piece) || text.includes(encodeURIComponent(piece))) {
-				found.push(`${secret} (piece "${piece}")`);
-				break;
-			}
-		}
-	}
-	return found;
+	return findSecrets(text, [...secrets]);
 }
 
 /** Everything a run produced: the whole IRun (errors with all their properties) and the logs. */

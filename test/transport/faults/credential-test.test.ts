@@ -8,7 +8,6 @@
  */
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import {
-	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type INode,
@@ -17,8 +16,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { MspcOemApi } from '../../credentials/MspcOemApi.credentials';
-import { TestCredentialsHelper } from '../helpers/workflow';
+import { MspcOemApi } from '../../../credentials/MspcOemApi.credentials';
+import { TestCredentialsHelper, TestNodeTypes } from '../../helpers/workflow';
 import { SECRETS, deepText, NON_LOCAL_HTTP_HOST, secretsIn, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();
@@ -49,12 +48,7 @@ function testContext(data: ICredentialDataDecryptedObject) {
 		parameters: {},
 		credentials: { [credentialType.name]: { id: '1', name: 'test' } },
 	};
-	const nodeTypes = {
-		getByName: () => nodeType,
-		getByNameAndVersion: () => NodeHelpers.getVersionedNodeType(nodeType, 1),
-		getKnownTypes: () => ({}),
-	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes({ temp: nodeType }) });
 	const additionalData = { credentialsHelper: new TestCredentialsHelper(data), executionId: 'credential-test' } as unknown as IWorkflowExecuteAdditionalData;
 	const context = new ExecuteContext(
 		workflow,

@@ -3,7 +3,7 @@
  * so the message says that, instead of reading the status as the API's (a 404 is not "no
  * integration with this ID"). The API's own errors keep their meaning.
  */
-import type { ScriptedFault } from '../../sandbox';
+import type { ScriptedFault } from '../../../sandbox';
 import { params, run, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();

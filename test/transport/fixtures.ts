@@ -23,7 +23,7 @@ export function updateParameters(options: INodeParameters = {}): INodeParameters
 			],
 		},
 		// These tests are about the updates themselves: with this opt-in no list of the stored keys
-		// is read first (the guarded path is tested in test/node/writeGuard.test.ts).
+		// is read first (the guarded path is tested in test/actions/writeGuard.test.ts).
 		removeBlankFields: true,
 		options,
 	};

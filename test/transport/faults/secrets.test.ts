@@ -4,7 +4,7 @@
  * on and off, nor when the server echoes the request (JSON-escaped, URL-encoded, in an HTML
  * page, cut at the edge of an excerpt) in its errors.
  */
-import type { ScriptedFault } from '../../sandbox';
+import type { ScriptedFault } from '../../../sandbox';
 import { SECRETS, VALUE_1, VALUE_3, deepText, params, producedText, secretsIn, useFaultSandbox } from './harness';
 import { FAULT_ROWS, INPUT_ROWS, runRow, type Row } from './rows';
 

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 
 import type { INode } from 'n8n-workflow';
 
-import { ActiveTrigger } from '../helpers/poll';
-import { startTlsServer, trustingTestCertificate, type TlsServer } from '../helpers/tls';
-import { runNode } from '../helpers/workflow';
+import { ActiveTrigger } from '../../helpers/poll';
+import { startTlsServer, trustingTestCertificate, type TlsServer } from '../../helpers/tls';
+import { runNode } from '../../helpers/workflow';
 import { params, run, useFaultSandbox } from './harness';
 
 /** Organization: Create of `count` distinct organizations: one create request per item. */

@@ -14,7 +14,7 @@
  * request was not carried out, and the node relies on that for creates.
  *
  * On failure fast-check prints the seed and the shrunk case; rerun one with
- * `FC_SEED=<seed> npx jest test/properties/writes.test.ts`, more cases with FC_RUNS=<n>. Every case
+ * `FC_SEED=<seed> npx jest test/actions/writes.property.test.ts`, more cases with FC_RUNS=<n>. Every case
  * found is kept below as a plain regression test.
  */
 import fc from 'fast-check';

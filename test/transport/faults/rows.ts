@@ -5,7 +5,7 @@
  */
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import type { ScriptedFault } from '../../sandbox';
+import type { ScriptedFault } from '../../../sandbox';
 import {
 	FAST,
 	INTEGRATION_ID,

@@ -6,8 +6,8 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxSeed } from '../../sandbox';
-import { runNode } from '../helpers/workflow';
+import { DEFAULT_SEED, startSandbox, type RunningSandbox, type SandboxSeed } from '../../../sandbox';
+import { runNode } from '../../helpers/workflow';
 import { FREE_VENDOR_ID, INTEGRATION_ID, SECRETS, params, run, useFaultSandbox } from './harness';
 
 const MAX_RETRY_WINDOW_S = 120;

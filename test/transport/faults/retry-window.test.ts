@@ -3,13 +3,13 @@
  * retry is cut off when the window ends, whatever its Timeout. The window is scaled down here
  * (120 s -> 1.5 s) so the test runs in seconds; nothing else changes.
  */
-jest.mock('../../nodes/shared/transport/settings', () => ({
-	...jest.requireActual('../../nodes/shared/transport/settings'),
+jest.mock('../../../nodes/shared/transport/settings', () => ({
+	...jest.requireActual('../../../nodes/shared/transport/settings'),
 	MAX_RETRY_WINDOW_MS: 1_500,
 }));
 
-import { MAX_RETRY_WINDOW_MS } from '../../nodes/shared/transport/settings';
-import { runNode } from '../helpers/workflow';
+import { MAX_RETRY_WINDOW_MS } from '../../../nodes/shared/transport/settings';
+import { runNode } from '../../helpers/workflow';
 import { params, useFaultSandbox } from './harness';
 
 const h = useFaultSandbox();
