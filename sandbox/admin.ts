@@ -3,7 +3,7 @@
 // stored secret). Requests from web pages are refused by the server before they get here.
 import { FaultConfigError, type Faults } from './faults';
 import { errorBody, type ApiResponse } from './routes';
-import { StoreError, type Store, type VendorInput } from './store';
+import { StoreError, type Store, type VendorInput } from './domain';
 import type { RecordedRequest, SandboxStateSnapshot } from './types';
 
 export interface AdminControls {

@@ -5,8 +5,8 @@
 // *keys* may be named (they are template data, not secrets).
 import { timingSafeEqual } from 'node:crypto';
 
-import { StoreError, type Store, type StoreOrganization } from './store';
-import { dict } from './store';
+import { StoreError, type Store, type StoreOrganization } from './domain';
+import { dict } from './domain';
 
 export interface ClientCredentials {
 	clientId: string;

@@ -13,7 +13,7 @@ import {
 	type RunningSandbox,
 } from '../../sandbox';
 import { handleAdmin, type AdminControls } from '../../sandbox/admin';
-import { Store } from '../../sandbox/store';
+import { Store } from '../../sandbox/domain';
 import { API, call, creds, rawRequest } from './helpers';
 
 let sb: RunningSandbox;
