@@ -14,7 +14,7 @@ import {
 } from '../../sandbox';
 import { handleAdmin, type AdminControls } from '../../sandbox/admin';
 import { Store } from '../../sandbox/domain';
-import { API, call, creds, rawRequest } from './helpers';
+import { API, call, creds, rawRequest } from './httpClient';
 
 let sb: RunningSandbox;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import {
 	startSandbox,
 	type RunningSandbox,
 } from '../../sandbox';
-import { API, call, creds, rawRequest } from './helpers';
+import { API, call, creds, rawRequest } from './httpClient';
 
 let sb: RunningSandbox;
 beforeAll(async () => {

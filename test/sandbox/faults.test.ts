@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DEMO_ORGANIZATION_TOKEN, startSandbox, type RunningSandbox } from '../../sandbox';
 import { isLoopback } from '../../sandbox/admin';
 import { DEFAULT_FAULTS, Faults } from '../../sandbox/faults';
-import { API, call, creds, rawRequest } from './helpers';
+import { API, call, creds, rawRequest } from './httpClient';
 
 let sb: RunningSandbox;
 beforeAll(async () => {
