@@ -4,6 +4,7 @@
 import { FaultConfigError, type Faults } from './faults';
 import { errorBody, type ApiResponse } from './routes';
 import { StoreError, type Store, type VendorInput } from './domain';
+import { isObject } from './isObject';
 import type { RecordedRequest, SandboxStateSnapshot } from './types';
 
 export interface AdminControls {
@@ -64,8 +65,6 @@ function routeOf(pathname: string): { route: string; id?: string } {
 	}
 	return { route: `/__admin/${match[1]}/:id`, id };
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function field(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
 	const value = body[key];

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 
 import { StoreError, type Store, type StoreOrganization } from './domain';
 import { dict } from './domain';
+import { isObject } from './isObject';
 
 export interface ClientCredentials {
 	clientId: string;
@@ -45,8 +46,6 @@ export const MESSAGES = {
 	userCreated: 'Successfully created a user for the organization',
 	userDeleted: 'Success: User Deleted',
 } as const;
-
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const errorBody = (status: number, message: string) => ({ status, message });
 

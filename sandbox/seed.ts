@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 
+import { isObject } from './isObject';
 import type { SandboxSeed, SeedIntegration, SeedOrganization, SeedUser, SeedVendor } from './types';
 
 /** Fixed token of the demo organization, so demos and tests can use it directly. */
@@ -101,10 +102,6 @@ export const DEFAULT_SEED: SandboxSeed = {
 };
 
 export class SeedError extends Error {}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function str(v: unknown, where: string, optional = false): string | undefined {
 	if (v === undefined && optional) return undefined;
