@@ -1,8 +1,8 @@
 // Admin routes under /__admin: test and demo controls, never faulted nor logged, and only
 // answered to loopback clients that name this machine in the Host header (they expose every
 // stored secret). Requests from web pages are refused by the server before they get here.
+import { errorBody, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
 import { FaultConfigError, type Faults } from './faults';
-import { errorBody, type ApiResponse } from './routes';
 import { StoreError, type Store, type VendorInput } from './domain';
 import { isObject } from './isObject';
 import type { RecordedRequest, SandboxStateSnapshot } from './types';
@@ -145,11 +145,8 @@ export function handleAdmin(
 		return { status: 400, body: errorBody(400, (error as Error).message) };
 	}
 	const allowed = Object.prototype.hasOwnProperty.call(ROUTES, route) ? ROUTES[route] : undefined;
-	if (!allowed) return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
-	if (!allowed.includes(method)) {
-		const allow = allowed.join(', ');
-		return { status: 405, body: errorBody(405, `Method ${method} not allowed; use ${allow}`), headers: { allow } };
-	}
+	if (!allowed) return routeNotFound(method, pathname.slice(0, 200));
+	if (!allowed.includes(method)) return methodNotAllowed(method, allowed);
 	const faultsView = () => ({ faults: ctl.faults.get(), pendingScripted: ctl.faults.pendingScripted() });
 	try {
 		switch (`${method} ${route}`) {
@@ -184,7 +181,7 @@ export function handleAdmin(
 				ctl.clearRequests();
 				return { status: 200, body: { status: 200, message: 'Request log cleared' } };
 			default:
-				return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
+				return routeNotFound(method, pathname.slice(0, 200));
 		}
 	} catch (error) {
 		if (error instanceof FaultConfigError) return { status: 400, body: errorBody(400, error.message) };

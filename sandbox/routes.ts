@@ -5,6 +5,7 @@
 // *keys* may be named (they are template data, not secrets).
 import { timingSafeEqual } from 'node:crypto';
 
+import { errorBody, HttpError, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
 import { StoreError, type Store, type StoreOrganization } from './domain';
 import { dict } from './domain';
 import { isObject } from './isObject';
@@ -20,22 +21,7 @@ export interface ApiContext {
 	credentials: ClientCredentials;
 }
 
-export interface ApiResponse {
-	status: number;
-	body: unknown;
-	headers?: Record<string, string>;
-}
-
 type Body = Record<string, unknown>;
-
-class HttpError extends Error {
-	constructor(
-		public readonly status: number,
-		message: string,
-	) {
-		super(message);
-	}
-}
 
 export const MESSAGES = {
 	vendors: 'Successfully fetched MSPC vendors',
@@ -46,8 +32,6 @@ export const MESSAGES = {
 	userCreated: 'Successfully created a user for the organization',
 	userDeleted: 'Success: User Deleted',
 } as const;
-
-export const errorBody = (status: number, message: string) => ({ status, message });
 
 /** Names a credential key in a message, bounded so a huge key cannot bloat the answer. */
 const keyName = (k: string) => JSON.stringify(k.length > 100 ? `${k.slice(0, 100)}…` : k);
@@ -300,13 +284,10 @@ export function handleApi(ctx: ApiContext, method: string, pathname: string, raw
 	const matched = ROUTES.map((route) => ({ route, m: route.pattern.exec(pathname) })).filter((x) => x.m);
 	if (matched.length === 0) {
 		const shown = pathname.length > 200 ? `${pathname.slice(0, 200)}…` : pathname;
-		return { status: 404, body: errorBody(404, `Cannot ${method} ${shown}`) };
+		return routeNotFound(method, shown);
 	}
 	const hit = matched.find((x) => x.route.method === method);
-	if (!hit) {
-		const allow = [...new Set(matched.map((x) => x.route.method))].join(', ');
-		return { status: 405, body: errorBody(405, `Method ${method} not allowed; use ${allow}`), headers: { allow } };
-	}
+	if (!hit) return methodNotAllowed(method, [...new Set(matched.map((x) => x.route.method))]);
 	try {
 		const body = parseObject(rawBody);
 		checkClient(ctx, body);

@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 
 import { handleAdmin } from './admin';
 import { DEFAULT_FAULTS, DEFAULT_RANDOM_SEED, Faults, validateFaults, type FaultDecision } from './faults';
-import { errorBody, handleApi, type ApiContext, type ApiResponse } from './routes';
+import { errorBody, type ApiResponse } from './answers';
+import { handleApi, type ApiContext } from './routes';
 import { DEFAULT_SEED, DEMO_ORGANIZATION_TOKEN, validateSeed } from './seed';
 import { StateFile } from './stateFile';
 import { Store } from './domain';
