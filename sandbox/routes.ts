@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { errorBody, HttpError, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
-import { StoreError, type Store, type StoreOrganization } from './domain';
+import { StoreError, type Store, type StoreOrganization, type UserInput } from './domain';
 import { dict } from './domain';
 import { isObject } from './isObject';
 
@@ -141,21 +141,19 @@ function listVendors(ctx: ApiContext): ApiResponse {
 	};
 }
 
+/** Integration create and update answer alike: the saved integration's id and vendor. */
+const integrationSaved = (status: number, message: string, integration: { id: string; vendorId: string }): ApiResponse => ({
+	status,
+	body: { integration: { id: integration.id, vendorId: integration.vendorId }, status, message },
+});
+
 function createIntegration(ctx: ApiContext, body: Body): ApiResponse {
 	if (body.integrationType !== undefined) return createExternalIntegration(ctx, body);
 	const data = dataOf(body);
 	const vendorId = requiredString(data, 'vendorId', 'data.vendorId');
 	const credentials = credentialsOf(data);
 	const org = organizationOf(ctx, tokenOf(body));
-	const integration = ctx.store.createIntegration(org, vendorId, credentials);
-	return {
-		status: 201,
-		body: {
-			integration: { id: integration.id, vendorId: integration.vendorId },
-			status: 201,
-			message: MESSAGES.integrationCreated,
-		},
-	};
+	return integrationSaved(201, MESSAGES.integrationCreated, ctx.store.createIntegration(org, vendorId, credentials));
 }
 
 /**
@@ -213,46 +211,34 @@ function updateIntegration(ctx: ApiContext, body: Body, params: string[]): ApiRe
 	}
 	const credentials = credentialsOf(dataOf(body));
 	const org = organizationOf(ctx, tokenOf(body));
-	const integration = ctx.store.updateIntegration(org, id, credentials);
+	return integrationSaved(200, MESSAGES.integrationUpdated, ctx.store.updateIntegration(org, id, credentials));
+}
+
+/** The user fields of organization create (its owner) and user create (a new member). */
+function userOf(data: Body): UserInput {
 	return {
-		status: 200,
-		body: {
-			integration: { id: integration.id, vendorId: integration.vendorId },
-			status: 200,
-			message: MESSAGES.integrationUpdated,
-		},
+		email: email(data, 'data.email'),
+		firstName: optionalString(data, 'firstName', 'data.firstName'),
+		lastName: optionalString(data, 'lastName', 'data.lastName'),
+		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
+		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
 	};
 }
+
+/** Both creates answer 201 with the organization's token. */
+const created = (message: string, org: StoreOrganization): ApiResponse => ({
+	status: 201,
+	body: { status: 201, message, organizationOemToken: org.token },
+});
 
 function createOrganization(ctx: ApiContext, body: Body): ApiResponse {
 	const data = dataOf(body);
-	const org = ctx.store.createOrganization({
-		name: requiredString(data, 'name', 'data.name'),
-		email: email(data, 'data.email'),
-		firstName: optionalString(data, 'firstName', 'data.firstName'),
-		lastName: optionalString(data, 'lastName', 'data.lastName'),
-		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
-		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
-	});
-	return {
-		status: 201,
-		body: { status: 201, message: MESSAGES.organizationCreated, organizationOemToken: org.token },
-	};
+	const name = requiredString(data, 'name', 'data.name');
+	return created(MESSAGES.organizationCreated, ctx.store.createOrganization({ name, ...userOf(data) }));
 }
 
 function createUser(ctx: ApiContext, body: Body): ApiResponse {
-	const data = dataOf(body);
-	const org = ctx.store.createUser({
-		email: email(data, 'data.email'),
-		firstName: optionalString(data, 'firstName', 'data.firstName'),
-		lastName: optionalString(data, 'lastName', 'data.lastName'),
-		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
-		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
-	});
-	return {
-		status: 201,
-		body: { status: 201, message: MESSAGES.userCreated, organizationOemToken: org.token },
-	};
+	return created(MESSAGES.userCreated, ctx.store.createUser(userOf(dataOf(body))));
 }
 
 function deleteUser(ctx: ApiContext, body: Body): ApiResponse {
