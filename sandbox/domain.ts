@@ -10,6 +10,7 @@ import type {
 	SandboxSeed,
 	SandboxStateSnapshot,
 	SeedIntegration,
+	UserInput,
 	UserRecord,
 	VendorRecord,
 } from './types';
@@ -55,14 +56,6 @@ export interface VendorInput {
 	integrationType?: string;
 	/** The keys of its credential template. */
 	credentialKeys?: string[];
-}
-
-export interface UserInput {
-	email: string;
-	firstName?: string;
-	lastName?: string;
-	vendorUserId?: string;
-	vendorOrganizationId?: string;
 }
 
 const hexId = () => randomBytes(12).toString('hex');

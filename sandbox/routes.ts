@@ -6,9 +6,10 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { errorBody, HttpError, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
-import { StoreError, type Store, type StoreOrganization, type UserInput } from './domain';
+import { StoreError, type Store, type StoreOrganization } from './domain';
 import { dict } from './domain';
 import { isObject } from './isObject';
+import type { UserInput } from './types';
 
 export interface ClientCredentials {
 	clientId: string;
