@@ -5,7 +5,8 @@ import { handleAdmin } from './admin';
 import { DEFAULT_FAULTS, DEFAULT_RANDOM_SEED, Faults, validateFaults, type FaultDecision } from './faults';
 import { errorBody, type ApiResponse } from './answers';
 import { handleApi, type ApiContext } from './routes';
-import { DEFAULT_SEED, DEMO_ORGANIZATION_TOKEN, validateSeed } from './seed';
+import { DEFAULT_SEED, DEMO_ORGANIZATION_TOKEN } from './defaultSeed';
+import { validateSeed } from './seed';
 import { StateFile } from './stateFile';
 import { Store } from './domain';
 import type {
