@@ -1,9 +1,10 @@
 // Admin routes under /__admin: test and demo controls, never faulted nor logged, and only
 // answered to loopback clients that name this machine in the Host header (they expose every
 // stored secret). Requests from web pages are refused by the server before they get here.
+import { errorBody, HttpError, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
 import { FaultConfigError, type Faults } from './faults';
-import { errorBody, type ApiResponse } from './routes';
-import { StoreError, type Store, type VendorInput } from './store';
+import { StoreError, type Store, type VendorInput } from './domain';
+import { isObject } from './isObject';
 import type { RecordedRequest, SandboxStateSnapshot } from './types';
 
 export interface AdminControls {
@@ -60,17 +61,15 @@ function routeOf(pathname: string): { route: string; id?: string } {
 	try {
 		id = decodeURIComponent(match[2]);
 	} catch {
-		throw new StoreError(400, 'the id in the path is not valid percent-encoding');
+		throw new HttpError(400, 'the id in the path is not valid percent-encoding');
 	}
 	return { route: `/__admin/${match[1]}/:id`, id };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function field(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
 	const value = body[key];
 	if (value === undefined && !required) return undefined;
-	if (typeof value !== 'string' || value.trim() === '') throw new StoreError(400, `${key} must be a non-empty string`);
+	if (typeof value !== 'string' || value.trim() === '') throw new HttpError(400, `${key} must be a non-empty string`);
 	return value;
 }
 
@@ -78,14 +77,14 @@ function keysField(body: Record<string, unknown>): string[] | undefined {
 	const value = body.credentialKeys;
 	if (value === undefined) return undefined;
 	if (!Array.isArray(value) || !value.every((k) => typeof k === 'string')) {
-		throw new StoreError(400, 'credentialKeys must be an array of strings');
+		throw new HttpError(400, 'credentialKeys must be an array of strings');
 	}
 	return value as string[];
 }
 
 function vendorBody(raw: string, forCreate: boolean): VendorInput {
 	const body = parse(raw);
-	if (!isObject(body)) throw new StoreError(400, 'body must be a JSON object');
+	if (!isObject(body)) throw new HttpError(400, 'body must be a JSON object');
 	const input: Partial<VendorInput> = {
 		id: forCreate ? field(body, 'id', false) : undefined,
 		name: field(body, 'name', forCreate),
@@ -100,15 +99,15 @@ function vendorBody(raw: string, forCreate: boolean): VendorInput {
 /** POST /__admin/integrations: { organizationOemToken | organizationId, vendorId, integrationCredentials? }. */
 function addIntegration(store: Store, raw: string): ApiResponse {
 	const body = parse(raw);
-	if (!isObject(body)) throw new StoreError(400, 'body must be a JSON object');
+	if (!isObject(body)) throw new HttpError(400, 'body must be a JSON object');
 	const token = field(body, 'organizationOemToken', false);
 	const organizationId = field(body, 'organizationId', false);
 	const org = token ? store.organizationByToken(token) : organizationId ? store.organizationById(organizationId) : undefined;
-	if (!org) throw new StoreError(404, 'Organization not found (give organizationOemToken or organizationId)');
+	if (!org) throw new HttpError(404, 'Organization not found (give organizationOemToken or organizationId)');
 	const vendorId = field(body, 'vendorId', true) as string;
 	const values = body.integrationCredentials ?? {};
 	if (!isObject(values) || !Object.values(values).every((v) => typeof v === 'string')) {
-		throw new StoreError(400, 'integrationCredentials must be an object of strings');
+		throw new HttpError(400, 'integrationCredentials must be an object of strings');
 	}
 	const credentials = new Map(Object.keys(values).map((k) => [k, values[k] as string]));
 	const integration = store.createIntegration(org, vendorId, credentials);
@@ -122,7 +121,7 @@ function parse(rawBody: string): unknown {
 	try {
 		return JSON.parse(rawBody);
 	} catch {
-		throw new FaultConfigError('body is not valid JSON');
+		throw new HttpError(400, 'body is not valid JSON');
 	}
 }
 
@@ -146,11 +145,8 @@ export function handleAdmin(
 		return { status: 400, body: errorBody(400, (error as Error).message) };
 	}
 	const allowed = Object.prototype.hasOwnProperty.call(ROUTES, route) ? ROUTES[route] : undefined;
-	if (!allowed) return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
-	if (!allowed.includes(method)) {
-		const allow = allowed.join(', ');
-		return { status: 405, body: errorBody(405, `Method ${method} not allowed; use ${allow}`), headers: { allow } };
-	}
+	if (!allowed) return routeNotFound(method, pathname.slice(0, 200));
+	if (!allowed.includes(method)) return methodNotAllowed(method, allowed);
 	const faultsView = () => ({ faults: ctl.faults.get(), pendingScripted: ctl.faults.pendingScripted() });
 	try {
 		switch (`${method} ${route}`) {
@@ -185,11 +181,11 @@ export function handleAdmin(
 				ctl.clearRequests();
 				return { status: 200, body: { status: 200, message: 'Request log cleared' } };
 			default:
-				return { status: 404, body: errorBody(404, `Cannot ${method} ${pathname.slice(0, 200)}`) };
+				return routeNotFound(method, pathname.slice(0, 200));
 		}
 	} catch (error) {
 		if (error instanceof FaultConfigError) return { status: 400, body: errorBody(400, error.message) };
-		if (error instanceof StoreError) return { status: error.status, body: errorBody(error.status, error.message) };
+		if (error instanceof HttpError || error instanceof StoreError) return { status: error.status, body: errorBody(error.status, error.message) };
 		throw error;
 	}
 }

@@ -1,3 +1,4 @@
+import { isObject } from './isObject';
 import type { FaultConfig, ScriptedFault } from './types';
 
 export const DEFAULT_FAULTS: FaultConfig = {
@@ -27,8 +28,6 @@ export function seededRandom(seed: number): () => number {
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function num(v: unknown, name: string, min: number, max = Infinity): number {
 	if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {

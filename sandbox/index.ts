@@ -13,10 +13,8 @@ export {
 	DEMO_ORGANIZATION_ID,
 	OTHER_ORGANIZATION_TOKEN,
 	OTHER_ORGANIZATION_INTEGRATION_ID,
-	loadSeedFile,
-	validateSeed,
-	SeedError,
-} from './seed';
+} from './defaultSeed';
+export { loadSeedFile, validateSeed, SeedError } from './seed';
 export { DEFAULT_FAULTS, DEFAULT_RANDOM_SEED, FaultConfigError } from './faults';
 export { MESSAGES } from './routes';
 export type * from './types';

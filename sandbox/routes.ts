@@ -5,8 +5,11 @@
 // *keys* may be named (they are template data, not secrets).
 import { timingSafeEqual } from 'node:crypto';
 
-import { StoreError, type Store, type StoreOrganization } from './store';
-import { dict } from './store';
+import { errorBody, HttpError, methodNotAllowed, routeNotFound, type ApiResponse } from './answers';
+import { StoreError, type Store, type StoreOrganization } from './domain';
+import { dict } from './domain';
+import { isObject } from './isObject';
+import type { UserInput } from './types';
 
 export interface ClientCredentials {
 	clientId: string;
@@ -19,22 +22,7 @@ export interface ApiContext {
 	credentials: ClientCredentials;
 }
 
-export interface ApiResponse {
-	status: number;
-	body: unknown;
-	headers?: Record<string, string>;
-}
-
 type Body = Record<string, unknown>;
-
-class HttpError extends Error {
-	constructor(
-		public readonly status: number,
-		message: string,
-	) {
-		super(message);
-	}
-}
 
 export const MESSAGES = {
 	vendors: 'Successfully fetched MSPC vendors',
@@ -45,10 +33,6 @@ export const MESSAGES = {
 	userCreated: 'Successfully created a user for the organization',
 	userDeleted: 'Success: User Deleted',
 } as const;
-
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export const errorBody = (status: number, message: string) => ({ status, message });
 
 /** Names a credential key in a message, bounded so a huge key cannot bloat the answer. */
 const keyName = (k: string) => JSON.stringify(k.length > 100 ? `${k.slice(0, 100)}…` : k);
@@ -158,21 +142,19 @@ function listVendors(ctx: ApiContext): ApiResponse {
 	};
 }
 
+/** Integration create and update answer alike: the saved integration's id and vendor. */
+const integrationSaved = (status: number, message: string, integration: { id: string; vendorId: string }): ApiResponse => ({
+	status,
+	body: { integration: { id: integration.id, vendorId: integration.vendorId }, status, message },
+});
+
 function createIntegration(ctx: ApiContext, body: Body): ApiResponse {
 	if (body.integrationType !== undefined) return createExternalIntegration(ctx, body);
 	const data = dataOf(body);
 	const vendorId = requiredString(data, 'vendorId', 'data.vendorId');
 	const credentials = credentialsOf(data);
 	const org = organizationOf(ctx, tokenOf(body));
-	const integration = ctx.store.createIntegration(org, vendorId, credentials);
-	return {
-		status: 201,
-		body: {
-			integration: { id: integration.id, vendorId: integration.vendorId },
-			status: 201,
-			message: MESSAGES.integrationCreated,
-		},
-	};
+	return integrationSaved(201, MESSAGES.integrationCreated, ctx.store.createIntegration(org, vendorId, credentials));
 }
 
 /**
@@ -230,46 +212,34 @@ function updateIntegration(ctx: ApiContext, body: Body, params: string[]): ApiRe
 	}
 	const credentials = credentialsOf(dataOf(body));
 	const org = organizationOf(ctx, tokenOf(body));
-	const integration = ctx.store.updateIntegration(org, id, credentials);
+	return integrationSaved(200, MESSAGES.integrationUpdated, ctx.store.updateIntegration(org, id, credentials));
+}
+
+/** The user fields of organization create (its owner) and user create (a new member). */
+function userOf(data: Body): UserInput {
 	return {
-		status: 200,
-		body: {
-			integration: { id: integration.id, vendorId: integration.vendorId },
-			status: 200,
-			message: MESSAGES.integrationUpdated,
-		},
+		email: email(data, 'data.email'),
+		firstName: optionalString(data, 'firstName', 'data.firstName'),
+		lastName: optionalString(data, 'lastName', 'data.lastName'),
+		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
+		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
 	};
 }
+
+/** Both creates answer 201 with the organization's token. */
+const created = (message: string, org: StoreOrganization): ApiResponse => ({
+	status: 201,
+	body: { status: 201, message, organizationOemToken: org.token },
+});
 
 function createOrganization(ctx: ApiContext, body: Body): ApiResponse {
 	const data = dataOf(body);
-	const org = ctx.store.createOrganization({
-		name: requiredString(data, 'name', 'data.name'),
-		email: email(data, 'data.email'),
-		firstName: optionalString(data, 'firstName', 'data.firstName'),
-		lastName: optionalString(data, 'lastName', 'data.lastName'),
-		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
-		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
-	});
-	return {
-		status: 201,
-		body: { status: 201, message: MESSAGES.organizationCreated, organizationOemToken: org.token },
-	};
+	const name = requiredString(data, 'name', 'data.name');
+	return created(MESSAGES.organizationCreated, ctx.store.createOrganization({ name, ...userOf(data) }));
 }
 
 function createUser(ctx: ApiContext, body: Body): ApiResponse {
-	const data = dataOf(body);
-	const org = ctx.store.createUser({
-		email: email(data, 'data.email'),
-		firstName: optionalString(data, 'firstName', 'data.firstName'),
-		lastName: optionalString(data, 'lastName', 'data.lastName'),
-		vendorUserId: optionalString(data, 'vendorUserId', 'data.vendorUserId'),
-		vendorOrganizationId: optionalString(data, 'vendorOrganizationId', 'data.vendorOrganizationId'),
-	});
-	return {
-		status: 201,
-		body: { status: 201, message: MESSAGES.userCreated, organizationOemToken: org.token },
-	};
+	return created(MESSAGES.userCreated, ctx.store.createUser(userOf(dataOf(body))));
 }
 
 function deleteUser(ctx: ApiContext, body: Body): ApiResponse {
@@ -301,13 +271,10 @@ export function handleApi(ctx: ApiContext, method: string, pathname: string, raw
 	const matched = ROUTES.map((route) => ({ route, m: route.pattern.exec(pathname) })).filter((x) => x.m);
 	if (matched.length === 0) {
 		const shown = pathname.length > 200 ? `${pathname.slice(0, 200)}…` : pathname;
-		return { status: 404, body: errorBody(404, `Cannot ${method} ${shown}`) };
+		return routeNotFound(method, shown);
 	}
 	const hit = matched.find((x) => x.route.method === method);
-	if (!hit) {
-		const allow = [...new Set(matched.map((x) => x.route.method))].join(', ');
-		return { status: 405, body: errorBody(405, `Method ${method} not allowed; use ${allow}`), headers: { allow } };
-	}
+	if (!hit) return methodNotAllowed(method, [...new Set(matched.map((x) => x.route.method))]);
 	try {
 		const body = parseObject(rawBody);
 		checkClient(ctx, body);

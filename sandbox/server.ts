@@ -3,9 +3,12 @@ import type { Socket } from 'node:net';
 
 import { handleAdmin } from './admin';
 import { DEFAULT_FAULTS, DEFAULT_RANDOM_SEED, Faults, validateFaults, type FaultDecision } from './faults';
-import { errorBody, handleApi, type ApiContext, type ApiResponse } from './routes';
-import { DEFAULT_SEED, DEMO_ORGANIZATION_TOKEN, validateSeed } from './seed';
-import { Store } from './store';
+import { errorBody, type ApiResponse } from './answers';
+import { handleApi, type ApiContext } from './routes';
+import { DEFAULT_SEED, DEMO_ORGANIZATION_TOKEN } from './defaultSeed';
+import { validateSeed } from './seed';
+import { StateFile } from './stateFile';
+import { Store } from './domain';
 import type {
 	FaultConfig,
 	OrganizationInput,
@@ -93,7 +96,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 		clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
 		scope: options.scope ?? DEFAULT_SCOPE,
 	};
-	const store = new Store(options.seed ? validateSeed(options.seed) : DEFAULT_SEED, options.stateFile);
+	const store = new Store(
+		options.seed ? validateSeed(options.seed) : DEFAULT_SEED,
+		options.stateFile ? new StateFile(options.stateFile) : undefined,
+	);
 	const faults = new Faults({ ...DEFAULT_FAULTS, ...validateFaults(options.faults ?? {}) }, options.randomSeed ?? DEFAULT_RANDOM_SEED);
 	const ctx: ApiContext = { store, credentials };
 	const maxLogged = options.maxLoggedRequests ?? DEFAULT_MAX_LOGGED_REQUESTS;

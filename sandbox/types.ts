@@ -19,6 +19,18 @@ export interface SeedUser {
 	vendorUserId?: string;
 }
 
+/** Input of user create: the user, and the integrator's id of the organization it joins. */
+export interface UserInput extends SeedUser {
+	vendorOrganizationId?: string;
+}
+
+/** Input of organization create, shared by the API route and the direct test helper: its owner and its name. */
+export interface OrganizationInput extends UserInput {
+	name: string;
+	/** Only for the direct helper / seeds: a fixed token instead of a random one. */
+	organizationOemToken?: string;
+}
+
 export interface SeedIntegration {
 	id?: string;
 	vendorId: string;
@@ -29,16 +41,8 @@ export interface SeedIntegration {
 }
 
 /** An organization in a seed: its own name/email/... describe the owner (first user). */
-export interface SeedOrganization {
+export interface SeedOrganization extends OrganizationInput {
 	id?: string;
-	name: string;
-	email: string;
-	firstName?: string;
-	lastName?: string;
-	vendorUserId?: string;
-	vendorOrganizationId?: string;
-	/** Fixed token; a random one is issued when left out. */
-	organizationOemToken?: string;
 	/** Further (non-owner) users, oldest first. */
 	users?: SeedUser[];
 	integrations?: SeedIntegration[];
@@ -94,18 +98,6 @@ export interface SandboxStateSnapshot {
 	vendors: VendorRecord[];
 	organizations: OrganizationRecord[];
 	integrations: IntegrationRecord[];
-}
-
-/** Input of organization create, shared by the API route and the direct test helper. */
-export interface OrganizationInput {
-	name: string;
-	email: string;
-	firstName?: string;
-	lastName?: string;
-	vendorUserId?: string;
-	vendorOrganizationId?: string;
-	/** Only for the direct helper / seeds: choose the token instead of a random one. */
-	organizationOemToken?: string;
 }
 
 export interface RecordedRequest {

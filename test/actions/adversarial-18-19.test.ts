@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { MspcOemTrigger } from '../../nodes/MspcOemTrigger/MspcOemTrigger.node';
 import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
 import { N8nPoller } from '../helpers/poll';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { loadOptionsContext, runNode } from '../helpers/workflow';
 
 const env = useSandbox();

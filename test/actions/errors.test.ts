@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
 

@@ -1,5 +1,5 @@
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { byId, templateFields } from '../helpers/parameters';
 import { findSecrets, serialiseDeep } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';

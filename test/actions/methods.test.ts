@@ -1,7 +1,7 @@
 import { DEFAULT_SEED, OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
 import { getCredentialFields } from '../../nodes/OemIntegration/methods/resourceMapping';
 import { searchIntegrations, searchVendors } from '../../nodes/OemIntegration/methods/listSearch';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { loadOptionsContext } from '../helpers/workflow';
 
 const env = useSandbox();

@@ -8,7 +8,7 @@ import { ExecuteContext } from 'n8n-core';
 
 import { BULK_TOKEN, bulkIntegrationId, bulkSeed } from '../../scripts/lib/fixtures';
 import { byId, templateFields } from '../helpers/parameters';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode, type RunOptions } from '../helpers/workflow';
 
 const env = useSandbox({ seed: bulkSeed(3) });

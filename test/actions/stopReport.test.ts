@@ -7,7 +7,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { DEMO_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { organizationParameters } from '../helpers/parameters';
 import { runNode } from '../helpers/workflow';
 

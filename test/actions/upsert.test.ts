@@ -1,6 +1,6 @@
 /** Integration: Create or Update, the blank-field guard of updates, and the report when the node stops midway. */
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { byId, templateFields, upsertParameters } from '../helpers/parameters';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';

@@ -1,5 +1,5 @@
 import { DEFAULT_SEED } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode } from '../helpers/workflow';
 
 const env = useSandbox();

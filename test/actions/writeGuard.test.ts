@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { OTHER_ORGANIZATION_INTEGRATION_ID, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { byId, templateFields, upsertParameters } from '../helpers/parameters';
 import { findSecrets, nodeRunText } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';

@@ -21,7 +21,7 @@ import fc from 'fast-check';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { RecordedRequest, ScriptedFault } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { byId } from '../helpers/parameters';
 import { runNode } from '../helpers/workflow';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { startSandbox } from '../../sandbox';
 import { optionsFromArgs } from '../../sandbox/cli';
-import { API } from './helpers';
+import { API } from './httpClient';
 
 const ROOT = path.resolve(__dirname, '../..');
 const children: ChildProcessWithoutNullStreams[] = [];

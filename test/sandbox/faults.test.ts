@@ -1,25 +1,23 @@
 import { performance } from 'node:perf_hooks';
 
-import { DEMO_ORGANIZATION_TOKEN, startSandbox, type RunningSandbox } from '../../sandbox';
+import { DEMO_ORGANIZATION_TOKEN, startSandbox } from '../../sandbox';
 import { isLoopback } from '../../sandbox/admin';
 import { DEFAULT_FAULTS, Faults } from '../../sandbox/faults';
-import { API, call, creds, rawRequest } from './helpers';
+import { useSandbox } from '../helpers/useSandbox';
+import { API, call, creds, rawRequest } from './httpClient';
 
-let sb: RunningSandbox;
-beforeAll(async () => {
-	sb = await startSandbox();
-});
-afterAll(() => sb.stop());
-beforeEach(() => sb.reset());
+const running = useSandbox();
 
-const vendors = () => call(sb, 'POST', `${API}/vendor`, creds(sb));
-const demo = () => ({ ...creds(sb), organizationOemToken: DEMO_ORGANIZATION_TOKEN });
-const newOrg = (n: number) => ({ ...creds(sb), data: { name: `Fault MSP ${n}`, email: `o${n}@fault.example`, vendorOrganizationId: `f-${n}` } });
-const orgCount = () => sb.state().organizations.length;
+const vendors = () => call(running.sandbox, 'POST', `${API}/vendor`, creds(running.sandbox));
+const demo = () => ({ ...creds(running.sandbox), organizationOemToken: DEMO_ORGANIZATION_TOKEN });
+const newOrg = (n: number) => ({ ...creds(running.sandbox), data: { name: `Fault MSP ${n}`, email: `o${n}@fault.example`, vendorOrganizationId: `f-${n}` } });
+const orgCount = () => running.sandbox.state().organizations.length;
 
 describe('defaults', () => {
 	it('no faults are on unless asked for', async () => {
-		expect(sb.getFaults()).toEqual({
+		// Spelled out, not DEFAULT_FAULTS: an independent statement of the defaults, so a fault
+		// switched on by default in faults.ts fails here instead of passing by comparison with itself.
+		expect(running.sandbox.getFaults()).toEqual({
 			latencyMs: 0,
 			jitterMs: 0,
 			errorRate: 0,
@@ -32,17 +30,17 @@ describe('defaults', () => {
 	});
 
 	it('invalid settings are refused', () => {
-		expect(() => sb.setFaults({ errorRate: 1.5 })).toThrow(/errorRate/);
-		expect(() => sb.setFaults({ latencyMs: -1 })).toThrow(/latencyMs/);
-		expect(() => sb.setFaults({ faultPhase: 'during' as 'before' })).toThrow(/faultPhase/);
-		expect(() => sb.setFaults({ nope: 1 } as object)).toThrow(/nope/);
-		expect(() => sb.injectNext({ action: 'explode' as 'reset' })).toThrow(/action/);
+		expect(() => running.sandbox.setFaults({ errorRate: 1.5 })).toThrow(/errorRate/);
+		expect(() => running.sandbox.setFaults({ latencyMs: -1 })).toThrow(/latencyMs/);
+		expect(() => running.sandbox.setFaults({ faultPhase: 'during' as 'before' })).toThrow(/faultPhase/);
+		expect(() => running.sandbox.setFaults({ nope: 1 } as object)).toThrow(/nope/);
+		expect(() => running.sandbox.injectNext({ action: 'explode' as 'reset' })).toThrow(/action/);
 	});
 });
 
 describe('latency', () => {
 	it('every answer takes at least the injected latency', async () => {
-		sb.setFaults({ latencyMs: 150 });
+		running.sandbox.setFaults({ latencyMs: 150 });
 		for (let i = 0; i < 3; i++) {
 			const started = performance.now();
 			expect((await vendors()).status).toBe(200);
@@ -52,7 +50,7 @@ describe('latency', () => {
 	});
 
 	it('jitter adds to it, never removes', async () => {
-		sb.setFaults({ latencyMs: 50, jitterMs: 50 });
+		running.sandbox.setFaults({ latencyMs: 50, jitterMs: 50 });
 		const started = performance.now();
 		await vendors();
 		expect(performance.now() - started).toBeGreaterThanOrEqual(48);
@@ -61,7 +59,7 @@ describe('latency', () => {
 
 describe('random 5xx', () => {
 	it('a share of 1.0 answers every request with 500/502/503/504 and a JSON body', async () => {
-		sb.setFaults({ errorRate: 1 });
+		running.sandbox.setFaults({ errorRate: 1 });
 		const seen = new Set<number>();
 		for (let i = 0; i < 40; i++) {
 			const r = await vendors();
@@ -90,29 +88,29 @@ describe('random 5xx', () => {
 	});
 
 	it('faultPhase "before" (default): the request is not processed', async () => {
-		sb.setFaults({ errorRate: 1 });
+		running.sandbox.setFaults({ errorRate: 1 });
 		const before = orgCount();
-		const r = await call(sb, 'POST', `${API}/organization`, newOrg(1));
+		const r = await call(running.sandbox, 'POST', `${API}/organization`, newOrg(1));
 		expect(r.status).toBeGreaterThanOrEqual(500);
 		expect(orgCount()).toBe(before);
 	});
 
 	it('faultPhase "after": the request is processed, only the answer is lost', async () => {
-		sb.setFaults({ errorRate: 1, faultPhase: 'after' });
+		running.sandbox.setFaults({ errorRate: 1, faultPhase: 'after' });
 		const before = orgCount();
-		const r = await call(sb, 'POST', `${API}/organization`, newOrg(2));
+		const r = await call(running.sandbox, 'POST', `${API}/organization`, newOrg(2));
 		expect(r.status).toBeGreaterThanOrEqual(500);
 		expect(r.text).not.toContain('organizationOemToken');
 		expect(orgCount()).toBe(before + 1);
 		// A blind retry of the create now meets the organization it created.
-		sb.setFaults({ errorRate: 0 });
-		expect((await call(sb, 'POST', `${API}/organization`, newOrg(2))).status).toBe(409);
+		running.sandbox.setFaults({ errorRate: 0 });
+		expect((await call(running.sandbox, 'POST', `${API}/organization`, newOrg(2))).status).toBe(409);
 	});
 });
 
 describe('429', () => {
 	it('a throttle share of 1.0 answers 429 with Retry-After and {statusCode, message}', async () => {
-		sb.setFaults({ throttleRate: 1, retryAfterSeconds: 7 });
+		running.sandbox.setFaults({ throttleRate: 1, retryAfterSeconds: 7 });
 		const r = await vendors();
 		expect(r.status).toBe(429);
 		expect(r.headers.get('retry-after')).toBe('7');
@@ -120,7 +118,7 @@ describe('429', () => {
 	});
 
 	it('a real rate limit lets N requests through per window, then 429 with Retry-After', async () => {
-		sb.setFaults({ rateLimit: { requests: 3, windowSeconds: 60 } });
+		running.sandbox.setFaults({ rateLimit: { requests: 3, windowSeconds: 60 } });
 		for (let i = 0; i < 3; i++) expect((await vendors()).status).toBe(200);
 		for (let i = 0; i < 2; i++) {
 			const r = await vendors();
@@ -131,11 +129,11 @@ describe('429', () => {
 			expect(r.json.statusCode).toBe(429);
 		}
 		// The request log says how each was answered.
-		expect(sb.requests.slice(-5).map((request) => request.status)).toEqual([200, 200, 200, 429, 429]);
+		expect(running.sandbox.requests.slice(-5).map((request) => request.status)).toEqual([200, 200, 200, 429, 429]);
 		// Rejected requests do not count: turning it off and on again starts a fresh window.
-		sb.setFaults({ rateLimit: null });
+		running.sandbox.setFaults({ rateLimit: null });
 		expect((await vendors()).status).toBe(200);
-		sb.setFaults({ rateLimit: { requests: 1, windowSeconds: 60 } });
+		running.sandbox.setFaults({ rateLimit: { requests: 1, windowSeconds: 60 } });
 		expect((await vendors()).status).toBe(200);
 		expect((await vendors()).status).toBe(429);
 	});
@@ -156,7 +154,7 @@ describe('429', () => {
 
 describe('scripted faults (injectNext)', () => {
 	it('any status with a custom body, once, then back to normal', async () => {
-		sb.injectNext({ status: 418, body: '{"status":418,"message":"teapot"}' });
+		running.sandbox.injectNext({ status: 418, body: '{"status":418,"message":"teapot"}' });
 		const r = await vendors();
 		expect(r.status).toBe(418);
 		expect(r.json).toEqual({ status: 418, message: 'teapot' });
@@ -164,7 +162,7 @@ describe('scripted faults (injectNext)', () => {
 	});
 
 	it('an HTML error page', async () => {
-		sb.injectNext({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' });
+		running.sandbox.injectNext({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' });
 		const r = await vendors();
 		expect(r.status).toBe(502);
 		expect(r.headers.get('content-type')).toBe('text/html');
@@ -172,61 +170,61 @@ describe('scripted faults (injectNext)', () => {
 	});
 
 	it('malformed JSON and wrong-shaped JSON with 200', async () => {
-		sb.injectNext({ status: 200, body: '{"status":200,"vendors":[' });
+		running.sandbox.injectNext({ status: 200, body: '{"status":200,"vendors":[' });
 		const malformed = await vendors();
 		expect(malformed.status).toBe(200);
 		expect(malformed.json).toBeUndefined();
-		sb.injectNext({ status: 200, body: { status: 200, vendors: 'not-a-list' } });
+		running.sandbox.injectNext({ status: 200, body: { status: 200, vendors: 'not-a-list' } });
 		const wrong = await vendors();
 		expect(wrong.status).toBe(200);
 		expect(wrong.json).toEqual({ status: 200, vendors: 'not-a-list' });
 	});
 
 	it('an empty body', async () => {
-		sb.injectNext({ action: 'empty' });
+		running.sandbox.injectNext({ action: 'empty' });
 		const r = await vendors();
 		expect(r.status).toBe(200);
 		expect(r.text).toBe('');
 		expect(r.headers.get('content-length')).toBe('0');
-		sb.injectNext({ action: 'empty', status: 204 });
+		running.sandbox.injectNext({ action: 'empty', status: 204 });
 		expect((await vendors()).status).toBe(204);
 	});
 
 	it('a connection reset', async () => {
-		sb.injectNext({ action: 'reset' });
-		await expect(rawRequest(sb.url, 'POST', `${API}/vendor`, JSON.stringify(creds(sb)))).rejects.toThrow(/socket hang up|ECONNRESET/);
+		running.sandbox.injectNext({ action: 'reset' });
+		await expect(rawRequest(running.sandbox.url, 'POST', `${API}/vendor`, JSON.stringify(creds(running.sandbox)))).rejects.toThrow(/socket hang up|ECONNRESET/);
 		await expect(vendors()).resolves.toMatchObject({ status: 200 });
 	});
 
 	it('a reset after processing: state changed although the client saw no answer', async () => {
-		sb.injectNext({ action: 'reset', phase: 'after', path: `${API}/organization` });
+		running.sandbox.injectNext({ action: 'reset', phase: 'after', path: `${API}/organization` });
 		const before = orgCount();
-		await expect(rawRequest(sb.url, 'POST', `${API}/organization`, JSON.stringify(newOrg(3)))).rejects.toThrow();
+		await expect(rawRequest(running.sandbox.url, 'POST', `${API}/organization`, JSON.stringify(newOrg(3)))).rejects.toThrow();
 		expect(orgCount()).toBe(before + 1);
 	});
 
 	it('a hang: no answer until the client gives up', async () => {
-		sb.injectNext({ action: 'hang' });
-		await expect(fetch(`${sb.url}${API}/vendor`, { method: 'POST', body: JSON.stringify(creds(sb)), signal: AbortSignal.timeout(300) })).rejects.toThrow(
+		running.sandbox.injectNext({ action: 'hang' });
+		await expect(fetch(`${running.sandbox.url}${API}/vendor`, { method: 'POST', body: JSON.stringify(creds(running.sandbox)), signal: AbortSignal.timeout(300) })).rejects.toThrow(
 			/abort|timeout/i,
 		);
 		expect((await vendors()).status).toBe(200);
 	});
 
 	it('matches path (string or RegExp) and method, and honours times', async () => {
-		sb.injectNext({ path: /\/integration\/list$/, method: 'post', times: 2, status: 503 });
+		running.sandbox.injectNext({ path: /\/integration\/list$/, method: 'post', times: 2, status: 503 });
 		expect((await vendors()).status).toBe(200);
-		expect((await call(sb, 'POST', `${API}/integration/list`, demo())).status).toBe(503);
-		expect((await call(sb, 'POST', `${API}/integration/list`, demo())).status).toBe(503);
-		expect((await call(sb, 'POST', `${API}/integration/list`, demo())).status).toBe(200);
-		sb.injectNext({ path: `${API}/user`, method: 'DELETE', status: 500 });
-		expect((await call(sb, 'POST', `${API}/user`, { ...creds(sb), data: { email: 'n@demo-msp.example' } })).status).toBe(201);
-		expect((await call(sb, 'DELETE', `${API}/user`, demo())).status).toBe(500);
+		expect((await call(running.sandbox, 'POST', `${API}/integration/list`, demo())).status).toBe(503);
+		expect((await call(running.sandbox, 'POST', `${API}/integration/list`, demo())).status).toBe(503);
+		expect((await call(running.sandbox, 'POST', `${API}/integration/list`, demo())).status).toBe(200);
+		running.sandbox.injectNext({ path: `${API}/user`, method: 'DELETE', status: 500 });
+		expect((await call(running.sandbox, 'POST', `${API}/user`, { ...creds(running.sandbox), data: { email: 'n@demo-msp.example' } })).status).toBe(201);
+		expect((await call(running.sandbox, 'DELETE', `${API}/user`, demo())).status).toBe(500);
 	});
 
 	it('several queued faults answer in order; custom headers are sent', async () => {
-		sb.injectNext({ status: 503, headers: { 'retry-after': '2' } });
-		sb.injectNext({ status: 429, body: { statusCode: 429, message: 'slow down' }, headers: { 'retry-after': '3' } });
+		running.sandbox.injectNext({ status: 503, headers: { 'retry-after': '2' } });
+		running.sandbox.injectNext({ status: 429, body: { statusCode: 429, message: 'slow down' }, headers: { 'retry-after': '3' } });
 		const a = await vendors();
 		const b = await vendors();
 		expect([a.status, a.headers.get('retry-after')]).toEqual([503, '2']);
@@ -247,10 +245,10 @@ describe('scripted faults (injectNext)', () => {
 describe('request log', () => {
 	it('records method, raw path, headers, raw and parsed body of API requests only', async () => {
 		const body = `{${JSON.stringify(demo()).slice(1, -1)},"data":{"integrationCredentials":{"api key":"k"}}}`;
-		await call(sb, 'PATCH', `${API}/integration/a%2Fb%20c?x=1`, body);
-		await fetch(`${sb.url}/__admin/state`);
-		expect(sb.requests).toHaveLength(1);
-		const [r] = sb.requests;
+		await call(running.sandbox, 'PATCH', `${API}/integration/a%2Fb%20c?x=1`, body);
+		await fetch(`${running.sandbox.url}/__admin/state`);
+		expect(running.sandbox.requests).toHaveLength(1);
+		const [r] = running.sandbox.requests;
 		expect(r).toEqual({
 			method: 'PATCH',
 			path: `${API}/integration/a%2Fb%20c?x=1`,
@@ -260,16 +258,16 @@ describe('request log', () => {
 			at: expect.any(Number),
 			status: 404,
 		});
-		await call(sb, 'POST', `${API}/vendor`, 'not json');
-		expect(sb.requests[1]).toMatchObject({ rawBody: 'not json', body: undefined });
-		sb.clearRequests();
-		expect(sb.requests).toEqual([]);
+		await call(running.sandbox, 'POST', `${API}/vendor`, 'not json');
+		expect(running.sandbox.requests[1]).toMatchObject({ rawBody: 'not json', body: undefined });
+		running.sandbox.clearRequests();
+		expect(running.sandbox.requests).toEqual([]);
 	});
 
 	it('also records requests answered by faults', async () => {
-		sb.setFaults({ errorRate: 1 });
+		running.sandbox.setFaults({ errorRate: 1 });
 		await vendors();
-		expect(sb.requests.map((r) => r.path)).toEqual([`${API}/vendor`]);
+		expect(running.sandbox.requests.map((r) => r.path)).toEqual([`${API}/vendor`]);
 	});
 
 	it('is capped, dropping the oldest', async () => {
@@ -285,12 +283,12 @@ describe('request log', () => {
 
 describe('admin routes', () => {
 	const admin = async (method: string, path: string, body?: unknown) => {
-		const res = await fetch(`${sb.url}/__admin${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${running.sandbox.url}/__admin${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 		return { status: res.status, headers: res.headers, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 	};
 
 	it('GET/PUT /__admin/faults reads and changes the faults', async () => {
-		expect((await admin('GET', '/faults')).json).toEqual({ faults: sb.getFaults(), pendingScripted: 0 });
+		expect((await admin('GET', '/faults')).json).toEqual({ faults: running.sandbox.getFaults(), pendingScripted: 0 });
 		const put = await admin('PUT', '/faults', { errorRate: 1, latencyMs: 5 });
 		expect(put.status).toBe(200);
 		expect(put.json.faults).toMatchObject({ errorRate: 1, latencyMs: 5 });
@@ -309,24 +307,24 @@ describe('admin routes', () => {
 	});
 
 	it('GET /__admin/state, POST /__admin/reset', async () => {
-		await call(sb, 'POST', `${API}/organization`, newOrg(4));
+		await call(running.sandbox, 'POST', `${API}/organization`, newOrg(4));
 		const state = (await admin('GET', '/state')).json;
 		expect(state.organizations.map((o: { name: string }) => o.name)).toContain('Fault MSP 4');
 		expect(state.vendors.length).toBeGreaterThan(0);
-		sb.setFaults({ errorRate: 1 });
+		running.sandbox.setFaults({ errorRate: 1 });
 		expect((await admin('POST', '/reset')).status).toBe(200);
-		expect(sb.state().organizations.map((o) => o.name)).not.toContain('Fault MSP 4');
-		expect(sb.getFaults().errorRate).toBe(0);
-		expect(sb.requests).toEqual([]);
+		expect(running.sandbox.state().organizations.map((o) => o.name)).not.toContain('Fault MSP 4');
+		expect(running.sandbox.getFaults().errorRate).toBe(0);
+		expect(running.sandbox.requests).toEqual([]);
 	});
 
 	it('GET/DELETE /__admin/requests', async () => {
 		await vendors();
 		const r = await admin('GET', '/requests');
 		expect(r.json.requests).toHaveLength(1);
-		expect(r.json.requests[0].body).toEqual(creds(sb));
+		expect(r.json.requests[0].body).toEqual(creds(running.sandbox));
 		await admin('DELETE', '/requests');
-		expect(sb.requests).toEqual([]);
+		expect(running.sandbox.requests).toEqual([]);
 	});
 
 	it('404 and 405 on the admin routes too; only loopback clients are answered', async () => {
@@ -345,9 +343,9 @@ describe('admin routes', () => {
 	});
 
 	it('admin routes are neither faulted nor logged', async () => {
-		sb.setFaults({ errorRate: 1, throttleRate: 1 });
-		sb.injectNext({ action: 'hang' });
+		running.sandbox.setFaults({ errorRate: 1, throttleRate: 1 });
+		running.sandbox.injectNext({ action: 'hang' });
 		expect((await admin('GET', '/faults')).status).toBe(200);
-		expect(sb.requests).toEqual([]);
+		expect(running.sandbox.requests).toEqual([]);
 	});
 });

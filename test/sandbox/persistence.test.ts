@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { DEMO_ORGANIZATION_TOKEN, loadSeedFile, SeedError, startSandbox, validateSeed, type RunningSandbox } from '../../sandbox';
-import { API, call, creds } from './helpers';
+import { API, call, creds } from './httpClient';
 
 let dir: string;
 let stateFile: string;

@@ -1,5 +1,5 @@
 import { DEMO_ORGANIZATION_TOKEN, DEFAULT_SEED, startSandbox, type RunningSandbox } from '../../sandbox';
-import { API, call, creds } from './helpers';
+import { API, call, creds } from './httpClient';
 
 const ODD_ID = 'odd/id ?#x ü';
 

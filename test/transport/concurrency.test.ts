@@ -7,7 +7,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode } from '../helpers/workflow';
 import { bulkIntegrationId, bulkVendorId, bulkSeed, maxInFlight } from '../../scripts/lib/fixtures';
 import { updateItem, updateParameters } from './fixtures';

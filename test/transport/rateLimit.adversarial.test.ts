@@ -3,7 +3,7 @@
  * Rate Limit option's Per takes only its two values, and a known limit above 10,000 is kept.
  */
 import { RateLimiter } from '../../nodes/shared/transport/rateLimit';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode } from '../helpers/workflow';
 import { bulkSeed } from '../../scripts/lib/fixtures';
 import { updateItem, updateParameters } from './fixtures';

@@ -6,7 +6,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { RecordedRequest } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode } from '../helpers/workflow';
 import { bulkSeed } from '../../scripts/lib/fixtures';
 import { updateItem, updateParameters } from './fixtures';

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_ORGANIZATION_TOKEN, OTHER_ORGANIZATION_TOKEN } from '../../sandbox';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { runNode } from '../helpers/workflow';
 import { BULK_TOKEN, bulkSeed } from '../../scripts/lib/fixtures';
 import { updateItem, updateParameters } from './fixtures';

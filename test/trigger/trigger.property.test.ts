@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { N8nPoller } from '../helpers/poll';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 
 const env = useSandbox();
 

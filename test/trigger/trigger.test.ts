@@ -9,7 +9,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { ActiveTrigger, N8nPoller } from '../helpers/poll';
-import { useSandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/useSandbox';
 import { findSecrets } from '../helpers/secrets';
 import { runNode } from '../helpers/workflow';
 import { manyVendors } from '../../scripts/lib/fixtures';

@@ -1,3 +1,4 @@
+// Calls to the sandbox over real HTTP, for the sandbox's own tests (no node involved).
 import * as http from 'node:http';
 
 import type { RunningSandbox } from '../../sandbox';

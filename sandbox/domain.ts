@@ -1,13 +1,16 @@
+// The sandbox's domain: vendors, organizations, their users and integrations, and the rules
+// the API applies to them (duplicates, lookups, who owns what). Where the state is kept on
+// disk is the state file's business (stateFile.ts).
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { SeedError } from './seed';
+import type { StateFile } from './stateFile';
 import type {
 	OrganizationInput,
 	SandboxSeed,
 	SandboxStateSnapshot,
 	SeedIntegration,
+	UserInput,
 	UserRecord,
 	VendorRecord,
 } from './types';
@@ -55,16 +58,6 @@ export interface VendorInput {
 	credentialKeys?: string[];
 }
 
-export interface UserInput {
-	email: string;
-	firstName?: string;
-	lastName?: string;
-	vendorUserId?: string;
-	vendorOrganizationId?: string;
-}
-
-const STATE_FORMAT = 'mspc-oem-sandbox-state';
-
 const hexId = () => randomBytes(12).toString('hex');
 const now = () => new Date().toISOString();
 
@@ -94,13 +87,13 @@ export class Store {
 	private orgs = new Map<string, Organization>();
 	private orgsByToken = new Map<string, Organization>();
 	private integrations = new Map<string, Integration>();
-	private tmpCounter = 0;
 
 	constructor(
 		private readonly seed: SandboxSeed,
-		private readonly stateFile?: string,
+		private readonly stateFile?: StateFile,
 	) {
-		if (stateFile && fs.existsSync(stateFile)) this.load(stateFile);
+		const saved = stateFile?.read();
+		if (saved) this.restore(saved);
 		else this.resetToSeed();
 	}
 
@@ -363,17 +356,8 @@ export class Store {
 		return integration;
 	}
 
-	private load(file: string): void {
-		let raw: unknown;
-		try {
-			raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-		} catch (error) {
-			throw new Error(`cannot read state file ${file}: ${(error as Error).message}`);
-		}
-		const s = raw as { format?: unknown } & Partial<SandboxStateSnapshot>;
-		if (typeof raw !== 'object' || raw === null || s.format !== STATE_FORMAT) {
-			throw new Error(`${file} is not a sandbox state file`);
-		}
+	/** The state as a snapshot gave it (the state file's), replacing the current one. */
+	private restore(s: Partial<SandboxStateSnapshot>): void {
 		this.clear();
 		for (const v of s.vendors ?? []) {
 			this.vendors.set(v.id, { ...v, integrationCredentialTemplate: dict(entriesOf(v.integrationCredentialTemplate)) });
@@ -405,39 +389,9 @@ export class Store {
 		}
 	}
 
-	/**
-	 * Atomic write: temp file in the same directory, fsync, rename over the target, then a
-	 * best-effort fsync of the directory. A crash leaves either the old or the new file.
-	 */
+	/** Writes the state file, when there is one. */
 	private persist(): void {
-		if (!this.stateFile) return;
-		const file = path.resolve(this.stateFile);
-		const dir = path.dirname(file);
-		const data = JSON.stringify({ format: STATE_FORMAT, version: 1, ...this.snapshot() }, null, '\t');
-		const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++this.tmpCounter}.tmp`);
-		try {
-			const fd = fs.openSync(tmp, 'w', 0o600);
-			try {
-				fs.writeFileSync(fd, data);
-				fs.fsyncSync(fd);
-			} finally {
-				fs.closeSync(fd);
-			}
-			fs.renameSync(tmp, file);
-		} catch (error) {
-			fs.rmSync(tmp, { force: true });
-			throw error;
-		}
-		try {
-			const dfd = fs.openSync(dir, 'r');
-			try {
-				fs.fsyncSync(dfd);
-			} finally {
-				fs.closeSync(dfd);
-			}
-		} catch {
-			// Directory fsync is not supported on every platform; the rename is still atomic.
-		}
+		this.stateFile?.write(this.snapshot());
 	}
 }
 
