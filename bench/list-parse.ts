@@ -24,7 +24,9 @@ import { execFileSync } from 'node:child_process';
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../nodes/shared/listItems';
-import { vendorListSchema, vendorListZodSchema, type CredentialMap } from '../nodes/shared/schemas';
+import { vendorListZodSchema } from '../nodes/shared/schemas/answers';
+import { vendorListSchema } from '../nodes/shared/schemas/leanLists';
+import { type CredentialMap } from '../nodes/shared/schemas/templates';
 import { manyVendors } from '../scripts/lib/fixtures';
 import { procStatusKb, resetPeakRss } from './proc';
 import { median } from './stats';

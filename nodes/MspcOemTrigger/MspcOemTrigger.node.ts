@@ -12,7 +12,7 @@ import { CREDENTIAL_TYPE } from '../../credentials/MspcOemApi.credentials';
 import { optionsProperty, organizationOemTokenProperty } from '../shared/descriptions';
 import { listIntegrations, listVendors } from '../shared/lists';
 import { checkedOrganizationToken, requestSettings } from '../shared/readers';
-import type { Vendor } from '../shared/schemas';
+import type { Vendor } from '../shared/schemas/answers';
 import { OemExecution } from '../shared/transport/execution';
 import type { RequestSettings } from '../shared/transport/settings';
 import { resolveBaseUrl } from '../shared/transport/url';

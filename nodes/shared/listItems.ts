@@ -1,7 +1,7 @@
 /** List entries (vendors, integrations) shaped into output items, as the action's lists and the trigger's events give them. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialMap } from './schemas';
+import type { CredentialMap } from './schemas/templates';
 
 /**
  * A list entry as the user sees it: its fields, its template (already a plain key → value object,

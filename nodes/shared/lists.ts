@@ -2,7 +2,8 @@
  * The two list requests, as the operations, the editor's dropdowns and the trigger all send them,
  * so each is worded, validated and shared in one place.
  */
-import { integrationListSchema, vendorListSchema, type Integration, type Vendor } from './schemas';
+import { type Integration, type Vendor } from './schemas/answers';
+import { integrationListSchema, vendorListSchema } from './schemas/leanLists';
 import type { OemExecution } from './transport/execution';
 import { oemApiRequest } from './transport/request';
 import type { RequestSettings } from './transport/settings';

@@ -1,19 +1,13 @@
 /**
- * The lean list path (schemas.ts) against zod: for every answer the fast check accepts it must
+ * The lean list path (nodes/shared/schemas/leanLists.ts) against zod: for every answer the fast check accepts it must
  * build exactly what zod builds, and for every answer zod refuses the node must report zod's own
  * issues. "Exactly" is checked byte for byte (JSON.stringify) and structurally: the same own keys
  * in the same order, the same prototypes (templates are prototype-less maps), the same property
  * attributes, all the way down.
  */
 import { withTemplate } from '../../nodes/shared/listItems';
-import {
-	fastIntegrationList,
-	fastVendorList,
-	integrationListSchema,
-	integrationListZodSchema,
-	vendorListSchema,
-	vendorListZodSchema,
-} from '../../nodes/shared/schemas';
+import { integrationListZodSchema, vendorListZodSchema } from '../../nodes/shared/schemas/answers';
+import { fastIntegrationList, fastVendorList, integrationListSchema, vendorListSchema } from '../../nodes/shared/schemas/leanLists';
 import { manyVendors } from '../../scripts/lib/fixtures';
 
 /** Every difference between two values, as paths; empty when they are the same structure. */

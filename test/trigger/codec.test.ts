@@ -8,7 +8,7 @@
 import { digest, READABLE_FORMATS, STATE_FORMAT, type TriggerState } from '../../nodes/MspcOemTrigger/state/codec';
 import { integrationState, rememberedIntegrations } from '../../nodes/MspcOemTrigger/state/integrations';
 import { rememberedVendors, vendorState } from '../../nodes/MspcOemTrigger/state/vendors';
-import type { Integration, Vendor } from '../../nodes/shared/schemas';
+import type { Integration, Vendor } from '../../nodes/shared/schemas/answers';
 
 const vendor = (id: string, name: string, integrationStatus: string | undefined, integrationType: string, keys: string[]) =>
 	({ id, name, integrationStatus, integrationType, integrationCredentialTemplate: Object.fromEntries(keys.map((k) => [k, ''])) }) as Vendor;

@@ -6,7 +6,7 @@
 import { digest, STATE_FORMAT, type TriggerState } from '../../nodes/MspcOemTrigger/state/codec';
 import { integrationChanges, integrationState, rememberedIntegrations } from '../../nodes/MspcOemTrigger/state/integrations';
 import { rememberedVendors, vendorChanges, vendorState } from '../../nodes/MspcOemTrigger/state/vendors';
-import type { Integration, Vendor } from '../../nodes/shared/schemas';
+import type { Integration, Vendor } from '../../nodes/shared/schemas/answers';
 import { manyVendors } from '../../scripts/lib/fixtures';
 
 const vendor = (id: string, name: string, status: string | null = 'active', keys: string[] = ['api key']): Vendor =>

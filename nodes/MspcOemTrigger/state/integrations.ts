@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../../shared/listItems';
-import type { Integration } from '../../shared/schemas';
+import type { Integration } from '../../shared/schemas/answers';
 import type { KnownIntegration, TriggerState } from './codec';
 import type { IntegrationEvent } from './events';
 import { KeySetTable, keyChange, keysOf, sameKeys, storedKeySets } from './keySets';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { templateKeys, type CredentialMap } from '../../shared/schemas';
+import { templateKeys, type CredentialMap } from '../../shared/schemas/templates';
 import type { TriggerState } from './codec';
 
 /** The key set's identity: order does not matter. */

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { withTemplate } from '../../shared/listItems';
-import type { Vendor } from '../../shared/schemas';
+import type { Vendor } from '../../shared/schemas/answers';
 import { matchesFilters, matchesName, matchesStatusAndType, nameFilterOf, type VendorFilters } from '../../shared/vendorFilter';
 import { decodeNumber, digest, encodeNumber, type Profile, type TriggerState } from './codec';
 import type { VendorEvent } from './events';

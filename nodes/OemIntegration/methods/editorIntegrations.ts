@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { listIntegrations } from '../../shared/lists';
-import type { Integration } from '../../shared/schemas';
+import type { Integration } from '../../shared/schemas/answers';
 import type { OemExecution } from '../../shared/transport/execution';
 
 /** The organization's integrations for the editor's dropdowns and field loaders, from the token as typed. */

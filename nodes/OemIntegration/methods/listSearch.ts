@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { Vendor } from '../../shared/schemas';
+import type { Vendor } from '../../shared/schemas/answers';
 import { OemExecution } from '../../shared/transport/execution';
 import { listVendors } from '../../shared/lists';
 import { listEditorIntegrations } from './editorIntegrations';

@@ -6,7 +6,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { BASE_URL_HINT, apiStatusWords, notTheOemApi } from '../../../credentials/MspcOemApi.credentials';
-import { apiErrorSchema, oemErrorSchema } from '../schemas';
+import { apiErrorSchema, oemErrorSchema } from '../schemas/answers';
 import { bodyText, looksLikeHtml, parseJson } from './body';
 import {
 	CANCELED_CODE,

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { emptyMap, type CredentialMap } from '../../../shared/schemas';
+import { emptyMap, type CredentialMap } from '../../../shared/schemas/templates';
 import type { OemExecution } from '../../../shared/transport/execution';
 
 type Execution = OemExecution<IExecuteFunctions>;

@@ -2,7 +2,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { OemExecution } from '../../../shared/transport/execution';
-import { integrationMutationSchema, type CredentialMap } from '../../../shared/schemas';
+import { integrationMutationSchema } from '../../../shared/schemas/answers';
+import { type CredentialMap } from '../../../shared/schemas/templates';
 import { oemApiRequest, type OemRequest } from '../../../shared/transport/request';
 import { readOptions } from '../readers';
 

@@ -6,7 +6,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { listIntegrations } from '../../../shared/lists';
-import { templateKeys, type CredentialMap, type Integration } from '../../../shared/schemas';
+import { type Integration } from '../../../shared/schemas/answers';
+import { templateKeys, type CredentialMap } from '../../../shared/schemas/templates';
 import type { OemExecution } from '../../../shared/transport/execution';
 import type { PreviousWrite } from '../../../shared/transport/writeOrder';
 import { readOptions } from '../readers';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OemExecution } from '../../../shared/transport/execution';
-import { organizationCreatedSchema } from '../../../shared/schemas';
+import { organizationCreatedSchema } from '../../../shared/schemas/answers';
 import { oemApiRequest } from '../../../shared/transport/request';
 import { personProperties } from '../descriptions';
 import { readOptions, readPerson } from '../readers';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { organizationOemTokenProperty } from '../../../shared/descriptions';
 import type { OemExecution } from '../../../shared/transport/execution';
-import { deletedSchema } from '../../../shared/schemas';
+import { deletedSchema } from '../../../shared/schemas/answers';
 import { oemApiRequest } from '../../../shared/transport/request';
 import { readOptions, readOrganizationToken } from '../readers';
 
