@@ -1,0 +1,44 @@
+/**
+ * Adversarial pass on issue 20 (structure change): where the move changed what the nodes accept
+ * or how they wait. Each FINDING fails until the product is fixed.
+ */
+import { ActiveTrigger } from '../helpers/poll';
+import { useSandbox } from '../helpers/useSandbox';
+import { runNode } from '../helpers/workflow';
+
+const env = useSandbox();
+
+const integrationTrigger = (organizationOemToken: unknown, extra: Record<string, unknown> = {}) =>
+	new ActiveTrigger(env.credentials, { event: 'integrationAdded', organizationOemToken, options: { maxRetries: 0 }, ...extra } as never);
+
+const pollError = (trigger: ActiveTrigger) =>
+	trigger.poll().then(
+		() => undefined,
+		(error: Error) => error.message,
+	);
+
+describe('trigger: the Organization OEM Token now read by the action\'s check', () => {
+	it.each([
+		['NaN (an expression over a missing field)', '={{ Number($vars.missing) }}'],
+		['Infinity', '={{ 1 / 0 }}'],
+		['a number past 2^53 (digits already lost)', '={{ 12345678901234567890 }}'],
+	])('FINDING: %s is refused before anything is sent, not sent as the token', async (_label, expression) => {
+		const trigger = integrationTrigger(expression);
+		const message = await pollError(trigger);
+		expect(message).toMatch(/Organization OEM Token/);
+		expect(env.sandbox.requests).toHaveLength(0);
+	});
+});
+
+// Not new in this change (the action read numbers so before); the trigger now shares it.
+describe('action: the same check', () => {
+	it('FINDING: Integration: List refuses a NaN token before anything is sent', async () => {
+		const { output } = await runNode({
+			credentials: env.credentials,
+			parameters: { resource: 'integration', operation: 'list', organizationOemToken: '={{ Number($json.missing) }}', returnAll: true },
+			continueOnFail: true,
+		});
+		expect(String(output[0].json.error)).toMatch(/Organization OEM Token/);
+		expect(env.sandbox.requests).toHaveLength(0);
+	});
+});
