@@ -18,13 +18,21 @@ export function requestSettings(options: Partial<RequestSettings>): RequestSetti
 }
 
 /**
- * A parameter value that must be text (an expression may give a number), trimmed. `itemIndex` is
+ * A parameter value that must be text (an expression may give a whole number), trimmed. `itemIndex` is
  * the item it was read for; the trigger has no items.
  */
 export function checkedText(value: unknown, node: INode, label: string, whatToDo: string, itemIndex?: number): string {
+	const forItem = itemIndex === undefined ? '' : ` for item ${itemIndex}`;
+	// NaN, Infinity or a number past 2^53 (its digits already lost) is never an id or a token:
+	// refused here rather than sent as "NaN" and rejected by the API in other words.
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		throw new NodeOperationError(node, `The '${label}' parameter is the number ${String(value)}${forItem}, not text`, {
+			description: `${whatToDo} If it comes from an expression, check that the field it reads exists and holds text.`,
+			itemIndex,
+		});
+	}
 	const text = typeof value === 'number' ? String(value) : value;
 	if (typeof text !== 'string' || text.trim() === '') {
-		const forItem = itemIndex === undefined ? '' : ` for item ${itemIndex}`;
 		throw new NodeOperationError(node, `The '${label}' parameter is empty${forItem}`, {
 			description: whatToDo,
 			itemIndex,

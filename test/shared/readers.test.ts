@@ -22,7 +22,7 @@ describe('trigger: the Organization OEM Token now read by the action\'s check', 
 		['NaN (an expression over a missing field)', '={{ Number($vars.missing) }}'],
 		['Infinity', '={{ 1 / 0 }}'],
 		['a number past 2^53 (digits already lost)', '={{ 12345678901234567890 }}'],
-	])('FINDING: %s is refused before anything is sent, not sent as the token', async (_label, expression) => {
+	])('%s is refused before anything is sent, not sent as the token', async (_label, expression) => {
 		const trigger = integrationTrigger(expression);
 		const message = await pollError(trigger);
 		expect(message).toMatch(/Organization OEM Token/);
@@ -32,7 +32,7 @@ describe('trigger: the Organization OEM Token now read by the action\'s check', 
 
 // Not new in this change (the action read numbers so before); the trigger now shares it.
 describe('action: the same check', () => {
-	it('FINDING: Integration: List refuses a NaN token before anything is sent', async () => {
+	it('Integration: List refuses a NaN token before anything is sent', async () => {
 		const { output } = await runNode({
 			credentials: env.credentials,
 			parameters: { resource: 'integration', operation: 'list', organizationOemToken: '={{ Number($json.missing) }}', returnAll: true },
