@@ -1,6 +1,7 @@
 /**
- * Adversarial pass on issue 20 (structure change): where the move changed what the nodes accept
- * or how they wait. Each FINDING fails until the product is fixed.
+ * The checks both nodes make of text parameters (nodes/shared/readers.ts): a number an expression
+ * gives that is no id or token (NaN, Infinity, past 2^53) is refused before anything is sent.
+ * Found by issue 20's adversarial pass, when the trigger took over the action node's check.
  */
 import { ActiveTrigger } from '../helpers/poll';
 import { useSandbox } from '../helpers/useSandbox';
