@@ -2,7 +2,7 @@
  * The two list requests, as the operations, the editor's dropdowns and the trigger all send them,
  * so each is worded, validated and shared in one place.
  */
-import { type Integration, type Vendor } from './schemas/answers';
+import type { Integration, Vendor } from './schemas/answers';
 import { integrationListSchema, vendorListSchema } from './schemas/leanLists';
 import type { OemExecution } from './transport/execution';
 import { oemApiRequest } from './transport/request';
@@ -17,16 +17,23 @@ interface ListOptions {
 	action?: string;
 }
 
+/** The request fields both lists take from the caller's options: a list is always safe to retry. */
+function listRequestFields(options: ListOptions, action: string) {
+	return {
+		action: options.action ?? action,
+		idempotent: true,
+		shareAcrossItems: options.shared,
+		itemIndex: options.itemIndex,
+		settings: options.settings,
+	};
+}
+
 export async function listVendors(execution: OemExecution, options: ListOptions = {}): Promise<Vendor[]> {
 	const { vendors } = await oemApiRequest(execution, {
 		method: 'POST',
 		path: ['vendor'],
 		schema: vendorListSchema,
-		action: options.action ?? 'list the vendors',
-		idempotent: true,
-		shareAcrossItems: options.shared,
-		itemIndex: options.itemIndex,
-		settings: options.settings,
+		...listRequestFields(options, 'list the vendors'),
 	});
 	return vendors;
 }
@@ -41,11 +48,7 @@ export async function listIntegrations(
 		path: ['integration', 'list'],
 		body: { organizationOemToken },
 		schema: integrationListSchema,
-		action: options.action ?? "list the organization's integrations",
-		idempotent: true,
-		shareAcrossItems: options.shared,
-		itemIndex: options.itemIndex,
-		settings: options.settings,
+		...listRequestFields(options, "list the organization's integrations"),
 	});
 	return integrations;
 }
