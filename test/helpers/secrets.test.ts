@@ -67,3 +67,42 @@ test('reports each secret once per source, masked, with where and in which form'
 	]);
 	expect(JSON.stringify(hits)).not.toContain(SECRET.slice(0, 8));
 });
+
+// Found by issue 20's adversarial pass: forms the old scanners caught.
+
+/** The faults harness's old scanner (d7bebc4 test/faults/harness.ts secretsIn). */
+function oldFaultsSecretsIn(text: string, secrets: readonly string[]): string[] {
+	const found: string[] = [];
+	for (const secret of secrets) {
+		for (let i = 0; i + 8 <= secret.length; i++) {
+			const piece = secret.slice(i, i + 8);
+			if (text.includes(piece) || text.includes(encodeURIComponent(piece))) {
+				found.push(secret);
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+// A non-Latin passphrase: URL-encoded it is one %-run (spaces are %20).
+const CYRILLIC_SECRET = 'Пароль Секрет Ключ';
+
+describe('URL-encoded secret next to a cut multi-byte character', () => {
+	// An excerpt cut mid-character (or a byte a server added) in the same %-run as the secret.
+	const texts = {
+		'cut character after': `q=${encodeURIComponent(CYRILLIC_SECRET)}%D0`,
+		'cut character before': `q=%81${encodeURIComponent(CYRILLIC_SECRET)}`,
+		'latin-1 byte after': `q=${encodeURIComponent(CYRILLIC_SECRET)}%FF&x=1`,
+	};
+	it.each(Object.entries(texts))('what the old faults scanner caught is still caught (%s)', (_name, text) => {
+		expect(oldFaultsSecretsIn(text, [CYRILLIC_SECRET])).toEqual([CYRILLIC_SECRET]);
+		expect(findSecrets(text, [CYRILLIC_SECRET])).not.toEqual([]);
+	});
+});
+
+describe('text that is not quite an encoding', () => {
+	it('a character reference past the last code point is left as it is, and the scan goes on', () => {
+		expect(findSecrets('&#x110000; &#99999999; s3cr3t-Value-42', ['s3cr3t-Value-42'])).not.toEqual([]);
+	});
+});

@@ -46,20 +46,16 @@ const decodeJson = (text: string) =>
 		hex ? String.fromCharCode(parseInt(hex, 16)) : ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[char!] ?? char!,
 	);
 
+/** Each %-run as the UTF-8 it holds; a cut or stray byte becomes U+FFFD alone, the rest stays readable. */
 const decodeUrl = (text: string) =>
-	text.replace(/\+/g, ' ').replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-		try {
-			return decodeURIComponent(run);
-		} catch {
-			return Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1');
-		}
-	});
+	text.replace(/\+/g, ' ').replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
 
 const HTML_NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
 const decodeHtml = (text: string) =>
 	text.replace(/&(?:#[xX]([0-9a-fA-F]+)|#(\d+)|([a-zA-Z]+));/g, (all, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
-		if (hex) return String.fromCodePoint(parseInt(hex, 16));
-		if (decimal) return String.fromCodePoint(parseInt(decimal, 10));
+		const codePoint = hex ? parseInt(hex, 16) : decimal ? parseInt(decimal, 10) : undefined;
+		// A reference past the last code point is no character: left as it is rather than thrown on.
+		if (codePoint !== undefined) return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : all;
 		return HTML_NAMED[name!] ?? all;
 	});
 
