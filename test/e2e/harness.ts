@@ -76,9 +76,13 @@ export function scanSources(n8n: N8nInstance, extra: ScanSource[] = []): ScanSou
 	];
 }
 
-/** Hits of any secret in the instance's log, database/user folder and the extra sources. */
+/**
+ * Hits of any secret, whole, in any form, in the instance's log, database/user folder and the
+ * extra sources. Whole: the examples' sample credential values stored there share 8-character
+ * runs with the test's secrets.
+ */
 export function scanInstance(n8n: N8nInstance, secrets: Array<string | undefined>, extra: ScanSource[] = []): SecretHit[] {
-	return scanForSecrets(secrets, scanSources(n8n, extra));
+	return scanForSecrets(secrets, scanSources(n8n, extra), { pieces: false });
 }
 
 /**

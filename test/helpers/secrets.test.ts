@@ -106,3 +106,12 @@ describe('text that is not quite an encoding', () => {
 		expect(findSecrets('&#x110000; &#99999999; s3cr3t-Value-42', ['s3cr3t-Value-42'])).not.toEqual([]);
 	});
 });
+
+describe('whole secrets only', () => {
+	it('finds the whole secret in every form, not a piece it shares with other text', () => {
+		const secret = 'sandbox-client-secret';
+		expect(scanForSecrets([secret], [{ name: 'sample', text: 'agent-secret-2' }], { pieces: false })).toEqual([]);
+		expect(scanForSecrets([secret], [{ name: 'sample', text: 'agent-secret-2' }])).not.toEqual([]);
+		expect(scanForSecrets([secret], [{ name: 'encoded', text: encodeURIComponent(JSON.stringify({ secret })) }], { pieces: false })).not.toEqual([]);
+	});
+});

@@ -90,19 +90,19 @@ function viewsOf(text: string): Array<{ form: string; text: string; foldCase?: b
 }
 
 /** A secret's pieces: every run of 8 characters (code points), or the whole secret when shorter. */
-function piecesOf(secret: string): string[] {
+function piecesOf(secret: string, pieces: boolean): string[] {
 	const chars = [...secret];
-	if (chars.length <= PIECE_LENGTH) return [secret];
+	if (!pieces || chars.length <= PIECE_LENGTH) return [secret];
 	return Array.from({ length: chars.length - PIECE_LENGTH + 1 }, (_, i) => chars.slice(i, i + PIECE_LENGTH).join(''));
 }
 
 const label = (secret: string) => `${secret.slice(0, 3)}…(${secret.length})`;
 
 /** The pieces by their length in UTF-16 units, each naming its secret; with `foldCase`, lower-cased. */
-function pieceTable(secrets: string[], foldCase: boolean): Map<number, Map<string, string>> {
+function pieceTable(secrets: string[], foldCase: boolean, pieces: boolean): Map<number, Map<string, string>> {
 	const table = new Map<number, Map<string, string>>();
 	for (const secret of secrets) {
-		for (const piece of piecesOf(secret)) {
+		for (const piece of piecesOf(secret, pieces)) {
 			const key = foldCase ? piece.toLowerCase() : piece;
 			if (!table.has(key.length)) table.set(key.length, new Map());
 			table.get(key.length)!.set(key, secret);
@@ -112,9 +112,19 @@ function pieceTable(secrets: string[], foldCase: boolean): Map<number, Map<strin
 }
 
 /** Each secret found in each source, once per source (the first form it shows up in). */
-export function scanForSecrets(secrets: Array<string | undefined>, sources: ScanSource[]): SecretHit[] {
+export interface ScanOptions {
+	/**
+	 * Whether an 8-character piece counts (default) or only the whole secret. Whole only where the
+	 * scanned files hold the test's own non-secret sample values, which may share a piece with a
+	 * secret, and nothing cuts values short (n8n's database, log and user folder).
+	 */
+	pieces?: boolean;
+}
+
+export function scanForSecrets(secrets: Array<string | undefined>, sources: ScanSource[], options: ScanOptions = {}): SecretHit[] {
+	const pieces = options.pieces ?? true;
 	const wanted = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0))];
-	const tables = { exact: pieceTable(wanted, false), folded: pieceTable(wanted, true) };
+	const tables = { exact: pieceTable(wanted, false, pieces), folded: pieceTable(wanted, true, pieces) };
 	const hits: SecretHit[] = [];
 	for (const source of sources) {
 		const found = new Set<string>();
